@@ -1,0 +1,1 @@
+//! The Code With Us domain model.

@@ -1,0 +1,1 @@
+//! Builds, checks and serves the Code With Us site.
