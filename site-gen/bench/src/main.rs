@@ -1,0 +1,2 @@
+//! Benchmark runner (being written).
+fn main() {}
