@@ -1,0 +1,969 @@
+//! Opportunities: the front matter product owners write, and the validated model built from it.
+//!
+//! [`FrontMatter`] mirrors the YAML exactly, with every field optional so that one pass can report
+//! every missing or broken field. [`FrontMatter::validate`] applies the Code With Us rules and
+//! returns either an [`Opportunity`] or every [`Problem`] found.
+
+use crate::email::normalize_email;
+use crate::money::Reward;
+use crate::problem::{FieldPath, Problem};
+use crate::when::parse_moment;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// Longest title, in characters.
+pub const MAX_TITLE: usize = 200;
+/// Longest teaser and remote details, in characters.
+pub const MAX_SHORT_TEXT: usize = 500;
+/// Longest skill name, in characters.
+pub const MAX_SKILL: usize = 100;
+/// Evaluation criteria points must add up to this.
+pub const TOTAL_POINTS: i64 = 100;
+
+/// Every top-level front-matter key, in the order the reference documents them.
+pub const FIELDS: &[&str] = &[
+    "title",
+    "teaser",
+    "organization",
+    "product_owner",
+    "reward",
+    "location",
+    "remote",
+    "remote_details",
+    "skills",
+    "proposal_deadline",
+    "assignment_date",
+    "start_date",
+    "completion_date",
+    "repository",
+    "questions",
+    "acceptance_criteria",
+    "evaluation_criteria",
+    "proposal_requirements",
+    "addenda",
+    "status",
+    "award",
+];
+
+/// Keys allowed inside the nested mappings, as `parent.child`.
+pub const NESTED_FIELDS: &[&str] = &[
+    "product_owner.name",
+    "product_owner.email",
+    "evaluation_criteria.criterion",
+    "evaluation_criteria.points",
+    "addenda.date",
+    "addenda.text",
+    "award.proponent",
+    "award.date",
+];
+
+/// Where an opportunity is in its publishing life, as written in front matter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lifecycle {
+    /// Not public yet; built only with `--drafts`.
+    Draft,
+    /// Public; its status then follows from its dates and award.
+    Published,
+    /// Withdrawn; stays public with a notice.
+    Cancelled,
+}
+
+/// Front matter as written: every field optional so all problems can be reported at once.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub teaser: Option<String>,
+    pub organization: Option<String>,
+    pub product_owner: Option<ContactInput>,
+    pub reward: Option<i64>,
+    pub location: Option<String>,
+    pub remote: Option<bool>,
+    pub remote_details: Option<String>,
+    pub skills: Option<Vec<String>>,
+    pub proposal_deadline: Option<String>,
+    pub assignment_date: Option<String>,
+    pub start_date: Option<String>,
+    pub completion_date: Option<String>,
+    pub repository: Option<String>,
+    pub questions: Option<String>,
+    pub acceptance_criteria: Option<Vec<String>>,
+    pub evaluation_criteria: Option<Vec<CriterionInput>>,
+    pub proposal_requirements: Option<Vec<String>>,
+    pub addenda: Option<Vec<AddendumInput>>,
+    pub status: Option<Lifecycle>,
+    pub award: Option<AwardInput>,
+}
+
+/// `product_owner` as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct ContactInput {
+    pub name: Option<String>,
+    pub email: Option<String>,
+}
+
+/// One `evaluation_criteria` entry as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct CriterionInput {
+    pub criterion: Option<String>,
+    pub points: Option<i64>,
+}
+
+/// One `addenda` entry as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct AddendumInput {
+    pub date: Option<String>,
+    pub text: Option<String>,
+}
+
+/// `award` as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct AwardInput {
+    pub proponent: Option<String>,
+    pub date: Option<String>,
+}
+
+/// A person to contact. The product owner's email is private: never render it publicly.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    /// Full name, shown publicly.
+    pub name: String,
+    /// Normalized email, private.
+    pub email: String,
+}
+
+/// One scored criterion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Criterion {
+    /// What is scored.
+    pub criterion: String,
+    /// Its weight; all criteria add up to 100.
+    pub points: u32,
+}
+
+/// A change published after the opportunity went out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Addendum {
+    /// When it was published.
+    pub date: Timestamp,
+    /// What changed (Markdown).
+    pub text: String,
+}
+
+/// Who won the work, and when it was assigned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Award {
+    /// The successful proponent's public name.
+    pub proponent: String,
+    /// When the award was made.
+    pub date: Timestamp,
+}
+
+/// A validated opportunity. Deliberately not `Serialize`: templates get purpose-built views so the
+/// owner's email cannot leak into public pages by accident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub struct Opportunity {
+    pub slug: String,
+    pub title: String,
+    pub teaser: String,
+    pub organization: String,
+    pub product_owner: Contact,
+    pub reward: Reward,
+    pub location: String,
+    pub remote: bool,
+    pub remote_details: Option<String>,
+    pub skills: Vec<String>,
+    pub proposal_deadline: Timestamp,
+    pub assignment_date: Timestamp,
+    pub start_date: Timestamp,
+    pub completion_date: Option<Timestamp>,
+    pub repository: String,
+    pub questions: String,
+    pub acceptance_criteria: Vec<String>,
+    pub evaluation_criteria: Vec<Criterion>,
+    pub proposal_requirements: Vec<String>,
+    /// Newest first.
+    pub addenda: Vec<Addendum>,
+    pub lifecycle: Lifecycle,
+    pub award: Option<Award>,
+}
+
+/// Checks a slug (the file name without `.md`): lowercase letters, digits and single hyphens.
+pub fn check_slug(slug: &str) -> Result<(), String> {
+    let ok = !slug.is_empty()
+        && slug.len() <= 100
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+        && !slug.contains("--");
+    if ok {
+        Ok(())
+    } else {
+        let suggestion = slugify(slug);
+        Err(format!(
+            "the file name `{slug}` is not a valid slug; rename it to `{suggestion}.md` \
+             (lowercase letters, digits and hyphens)"
+        ))
+    }
+}
+
+/// Turns any text into a slug: `Permit API (v2)` → `permit-api-v2`.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let trimmed = slug.trim_end_matches('-');
+    if trimmed.is_empty() {
+        "opportunity".into()
+    } else {
+        trimmed.to_owned()
+    }
+}
+
+/// Example values used in hints for missing fields.
+fn example(field: &str) -> &'static str {
+    match field {
+        "title" => "title: \"Permit status API\"",
+        "teaser" => "teaser: \"One or two sentences shown on the board.\"",
+        "organization" => "organization: \"Ministry of Forests\"",
+        "product_owner" => {
+            "product_owner: { name: \"Priya Sandhu\", email: \"priya.sandhu@gov.bc.ca\" }"
+        }
+        "reward" => "reward: 25000",
+        "location" => "location: \"Victoria, BC\"",
+        "remote" => "remote: true",
+        "remote_details" => "remote_details: \"Fully remote within Canada\"",
+        "skills" => "skills: [Rust, PostgreSQL]",
+        "proposal_deadline" => "proposal_deadline: 2027-03-12",
+        "assignment_date" => "assignment_date: 2027-03-19",
+        "start_date" => "start_date: 2027-03-22",
+        "repository" => "repository: https://github.com/bcgov/permit-status",
+        "questions" => "questions: https://github.com/bcgov/permit-status/issues/1",
+        "acceptance_criteria" => "acceptance_criteria: [\"The API returns …\"]",
+        "evaluation_criteria" => "evaluation_criteria: [{ criterion: \"Approach\", points: 100 }]",
+        "proposal_requirements" => "proposal_requirements: [\"Describe your approach\"]",
+        "status" => "status: published",
+        _ => "",
+    }
+}
+
+/// Collects problems while validating.
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+impl Checker {
+    fn problem(&mut self, path: FieldPath, message: impl Into<String>, hint: impl Into<String>) {
+        self.problems.push(Problem::new(path, message, hint));
+    }
+
+    fn missing(&mut self, field: &str) {
+        self.problem(
+            FieldPath::key(field),
+            format!("`{field}` is missing"),
+            format!("add `{}`", example(field)),
+        );
+    }
+
+    fn required<T>(&mut self, field: &str, value: Option<T>) -> Option<T> {
+        if value.is_none() {
+            self.missing(field);
+        }
+        value
+    }
+
+    /// A trimmed text of 1..=max characters.
+    fn text(&mut self, path: FieldPath, value: &str, max: usize) -> Option<String> {
+        let text = value.trim();
+        let length = text.chars().count();
+        if text.is_empty() {
+            self.problem(path, "this text is empty", "write at least one word");
+            None
+        } else if length > max {
+            self.problem(
+                path,
+                format!("this text is {length} characters long, over the limit of {max}"),
+                format!("shorten it by {} characters", length - max),
+            );
+            None
+        } else {
+            Some(text.to_owned())
+        }
+    }
+
+    fn required_text(&mut self, field: &str, value: Option<&String>, max: usize) -> Option<String> {
+        let value = self.required(field, value)?;
+        self.text(FieldPath::key(field), value, max)
+    }
+
+    fn moment(&mut self, path: FieldPath, value: &str) -> Option<Timestamp> {
+        parse_moment(value)
+            .map_err(|message| self.problem(path, message, "dates are YYYY-MM-DD, e.g. 2027-03-12"))
+            .ok()
+    }
+
+    fn url(&mut self, field: &str, value: Option<&String>) -> Option<String> {
+        let value = self.required(field, value)?.trim();
+        let host = value
+            .strip_prefix("https://")
+            .and_then(|rest| rest.split('/').next());
+        if host.is_some_and(|h| h.contains('.') && !h.contains(char::is_whitespace))
+            && !value.contains(char::is_whitespace)
+        {
+            Some(value.to_owned())
+        } else {
+            self.problem(
+                FieldPath::key(field),
+                format!("`{value}` is not an https:// address"),
+                format!("write the full address, e.g. `{}`", example(field)),
+            );
+            None
+        }
+    }
+
+    fn text_list(
+        &mut self,
+        field: &str,
+        value: Option<&Vec<String>>,
+        max: usize,
+    ) -> Option<Vec<String>> {
+        let items = self.required(field, value)?;
+        if items.is_empty() {
+            self.problem(
+                FieldPath::key(field),
+                format!("`{field}` needs at least one entry"),
+                format!("add one, e.g. `{}`", example(field)),
+            );
+            return None;
+        }
+        let path = FieldPath::key(field);
+        let checked: Vec<_> = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| self.text(path.index(i), item, max))
+            .collect();
+        checked.into_iter().collect()
+    }
+}
+
+/// Longest free text inside lists (criteria, requirements, addenda), in characters.
+const MAX_LIST_TEXT: usize = 2_000;
+
+impl FrontMatter {
+    /// Applies every Code With Us rule; returns the opportunity or every problem found.
+    pub fn validate(&self, slug: &str) -> Result<Opportunity, Vec<Problem>> {
+        let mut c = Checker {
+            problems: Vec::new(),
+        };
+        if let Err(message) = check_slug(slug) {
+            c.problem(FieldPath::default(), message, "rename the file");
+        }
+        let title = c.required_text("title", self.title.as_ref(), MAX_TITLE);
+        let teaser = c.required_text("teaser", self.teaser.as_ref(), MAX_SHORT_TEXT);
+        let organization = c.required_text("organization", self.organization.as_ref(), MAX_TITLE);
+        let product_owner = self.product_owner(&mut c);
+        let reward = c.required("reward", self.reward).and_then(|dollars| {
+            let result = u64::try_from(dollars).map_err(|_| "the reward cannot be negative".to_owned());
+            result.and_then(Reward::new)
+                .map_err(|message| {
+                    c.problem(
+                        FieldPath::key("reward"),
+                        message,
+                        "write whole dollars from 1 to 70000, without $ or commas, e.g. `reward: 25000`",
+                    )
+                })
+                .ok()
+        });
+        let location = c.required_text("location", self.location.as_ref(), MAX_TITLE);
+        let remote = c.required("remote", self.remote);
+        let remote_details = match (remote, &self.remote_details) {
+            (Some(true), None) => {
+                c.problem(
+                    FieldPath::key("remote_details"),
+                    "`remote_details` is required when `remote: true`",
+                    format!("add `{}`", example("remote_details")),
+                );
+                None
+            }
+            (_, Some(details)) => c.text(FieldPath::key("remote_details"), details, MAX_SHORT_TEXT),
+            (_, None) => None,
+        };
+        let skills = self.skills(&mut c);
+        let dates = self.dates(&mut c);
+        let repository = c.url("repository", self.repository.as_ref());
+        let questions = c.url("questions", self.questions.as_ref());
+        let acceptance_criteria = c.text_list(
+            "acceptance_criteria",
+            self.acceptance_criteria.as_ref(),
+            MAX_LIST_TEXT,
+        );
+        let evaluation_criteria = self.evaluation_criteria(&mut c);
+        let proposal_requirements = c.text_list(
+            "proposal_requirements",
+            self.proposal_requirements.as_ref(),
+            MAX_LIST_TEXT,
+        );
+        let addenda = self.addenda(&mut c);
+        let lifecycle = c.required("status", self.status);
+        let award = self.award(&mut c, dates.as_ref().map(|d| d.0));
+
+        if !c.problems.is_empty() {
+            return Err(c.problems);
+        }
+        // Every value is present here: a missing one would have added a problem above.
+        let (proposal_deadline, assignment_date, start_date, completion_date) =
+            dates.expect("checked");
+        Ok(Opportunity {
+            slug: slug.to_owned(),
+            title: title.expect("checked"),
+            teaser: teaser.expect("checked"),
+            organization: organization.expect("checked"),
+            product_owner: product_owner.expect("checked"),
+            reward: reward.expect("checked"),
+            location: location.expect("checked"),
+            remote: remote.expect("checked"),
+            remote_details,
+            skills: skills.expect("checked"),
+            proposal_deadline,
+            assignment_date,
+            start_date,
+            completion_date,
+            repository: repository.expect("checked"),
+            questions: questions.expect("checked"),
+            acceptance_criteria: acceptance_criteria.expect("checked"),
+            evaluation_criteria: evaluation_criteria.expect("checked"),
+            proposal_requirements: proposal_requirements.expect("checked"),
+            addenda: addenda.expect("checked"),
+            lifecycle: lifecycle.expect("checked"),
+            award,
+        })
+    }
+
+    fn product_owner(&self, c: &mut Checker) -> Option<Contact> {
+        let owner = c.required("product_owner", self.product_owner.as_ref())?;
+        let path = FieldPath::key("product_owner");
+        let name = match &owner.name {
+            Some(name) => c.text(path.child("name"), name, MAX_TITLE),
+            None => {
+                c.problem(
+                    path.child("name"),
+                    "`product_owner.name` is missing",
+                    "add `name: \"Priya Sandhu\"`",
+                );
+                None
+            }
+        };
+        let email = match &owner.email {
+            Some(email) => normalize_email(email)
+                .map_err(|message| {
+                    c.problem(
+                        path.child("email"),
+                        message,
+                        "the owner's work email, e.g. `priya.sandhu@gov.bc.ca`",
+                    )
+                })
+                .ok(),
+            None => {
+                c.problem(
+                    path.child("email"),
+                    "`product_owner.email` is missing",
+                    "add `email: \"priya.sandhu@gov.bc.ca\"` (it is kept private)",
+                );
+                None
+            }
+        };
+        Some(Contact {
+            name: name?,
+            email: email?,
+        })
+    }
+
+    fn skills(&self, c: &mut Checker) -> Option<Vec<String>> {
+        let skills = c.text_list("skills", self.skills.as_ref(), MAX_SKILL)?;
+        let mut seen: Vec<String> = Vec::with_capacity(skills.len());
+        for (i, skill) in skills.iter().enumerate() {
+            let folded = skill.to_lowercase();
+            if let Some(first) = seen.iter().position(|s| *s == folded) {
+                c.problem(
+                    FieldPath::key("skills").index(i),
+                    format!("the skill `{skill}` is listed twice"),
+                    format!(
+                        "remove this entry; `{}` is already entry {}",
+                        skills[first],
+                        first + 1
+                    ),
+                );
+            }
+            seen.push(folded);
+        }
+        Some(skills)
+    }
+
+    fn dates(
+        &self,
+        c: &mut Checker,
+    ) -> Option<(Timestamp, Timestamp, Timestamp, Option<Timestamp>)> {
+        let read = |c: &mut Checker, field: &str, value: Option<&String>| {
+            let text = c.required(field, value)?;
+            c.moment(FieldPath::key(field), text)
+        };
+        let deadline = read(c, "proposal_deadline", self.proposal_deadline.as_ref());
+        let assignment = read(c, "assignment_date", self.assignment_date.as_ref());
+        let start = read(c, "start_date", self.start_date.as_ref());
+        let completion = match &self.completion_date {
+            Some(text) => Some(c.moment(FieldPath::key("completion_date"), text)?),
+            None => None,
+        };
+        let (deadline, assignment, start) = (deadline?, assignment?, start?);
+        if assignment <= deadline {
+            c.problem(
+                FieldPath::key("assignment_date"),
+                "the assignment date must come after the proposal deadline",
+                "set `assignment_date` to a day after `proposal_deadline`",
+            );
+        }
+        if start < assignment {
+            c.problem(
+                FieldPath::key("start_date"),
+                "the start date is before the assignment date",
+                "set `start_date` on or after `assignment_date`",
+            );
+        }
+        if completion.is_some_and(|done| done < start) {
+            c.problem(
+                FieldPath::key("completion_date"),
+                "the completion date is before the start date",
+                "set `completion_date` on or after `start_date`, or remove it",
+            );
+        }
+        Some((deadline, assignment, start, completion))
+    }
+
+    fn evaluation_criteria(&self, c: &mut Checker) -> Option<Vec<Criterion>> {
+        let entries = c.required("evaluation_criteria", self.evaluation_criteria.as_ref())?;
+        let path = FieldPath::key("evaluation_criteria");
+        if entries.is_empty() {
+            c.problem(
+                path,
+                "`evaluation_criteria` needs at least one entry",
+                format!("add `{}`", example("evaluation_criteria")),
+            );
+            return None;
+        }
+        let mut criteria = Some(Vec::with_capacity(entries.len()));
+        let mut total = 0;
+        for (i, entry) in entries.iter().enumerate() {
+            let at = path.index(i);
+            let criterion = match &entry.criterion {
+                Some(text) => c.text(at.child("criterion"), text, MAX_LIST_TEXT),
+                None => {
+                    c.problem(
+                        at.child("criterion"),
+                        "this entry has no `criterion`",
+                        "add `criterion: \"What is scored\"`",
+                    );
+                    None
+                }
+            };
+            let points = match entry.points {
+                Some(points @ 1..=TOTAL_POINTS) => {
+                    total += points;
+                    u32::try_from(points).ok()
+                }
+                Some(points) => {
+                    c.problem(
+                        at.child("points"),
+                        format!("{points} points is out of range"),
+                        "give each criterion 1 to 100 points",
+                    );
+                    None
+                }
+                None => {
+                    c.problem(
+                        at.child("points"),
+                        "this entry has no `points`",
+                        "add `points: 20`",
+                    );
+                    None
+                }
+            };
+            match (criterion, points, criteria.as_mut()) {
+                (Some(criterion), Some(points), Some(list)) => {
+                    list.push(Criterion { criterion, points })
+                }
+                _ => criteria = None,
+            }
+        }
+        if criteria.is_some() && total != TOTAL_POINTS {
+            c.problem(
+                path,
+                format!("the points add up to {total}, not 100"),
+                format!(
+                    "{} {} points so they total 100",
+                    if total > TOTAL_POINTS {
+                        "remove"
+                    } else {
+                        "add"
+                    },
+                    (total - TOTAL_POINTS).abs()
+                ),
+            );
+        }
+        criteria
+    }
+
+    fn addenda(&self, c: &mut Checker) -> Option<Vec<Addendum>> {
+        let Some(entries) = &self.addenda else {
+            return Some(Vec::new());
+        };
+        let path = FieldPath::key("addenda");
+        let mut addenda = Some(Vec::with_capacity(entries.len()));
+        for (i, entry) in entries.iter().enumerate() {
+            let at = path.index(i);
+            let date = match &entry.date {
+                Some(text) => c.moment(at.child("date"), text),
+                None => {
+                    c.problem(
+                        at.child("date"),
+                        "this addendum has no `date`",
+                        "add `date: 2027-02-20`",
+                    );
+                    None
+                }
+            };
+            let text = match &entry.text {
+                Some(text) => c.text(at.child("text"), text, MAX_LIST_TEXT),
+                None => {
+                    c.problem(
+                        at.child("text"),
+                        "this addendum has no `text`",
+                        "add `text: \"What changed\"`",
+                    );
+                    None
+                }
+            };
+            match (date, text, addenda.as_mut()) {
+                (Some(date), Some(text), Some(list)) => list.push(Addendum { date, text }),
+                _ => addenda = None,
+            }
+        }
+        let mut addenda = addenda?;
+        addenda.sort_by_key(|a| std::cmp::Reverse(a.date));
+        Some(addenda)
+    }
+
+    fn award(&self, c: &mut Checker, deadline: Option<Timestamp>) -> Option<Award> {
+        let award = self.award.as_ref()?;
+        let path = FieldPath::key("award");
+        let proponent = match &award.proponent {
+            Some(name) => c.text(path.child("proponent"), name, MAX_TITLE),
+            None => {
+                c.problem(
+                    path.child("proponent"),
+                    "the award has no `proponent`",
+                    "add `proponent: \"Name of the successful proponent\"`",
+                );
+                None
+            }
+        };
+        let date = match &award.date {
+            Some(text) => c.moment(path.child("date"), text),
+            None => {
+                c.problem(
+                    path.child("date"),
+                    "the award has no `date`",
+                    "add `date: 2027-03-19`",
+                );
+                None
+            }
+        };
+        if let (Some(date), Some(deadline)) = (date, deadline)
+            && date < deadline
+        {
+            c.problem(
+                path.child("date"),
+                "the award date is before the proposal deadline",
+                "an award is made after proposals close; check `award.date`",
+            );
+        }
+        if self.status == Some(Lifecycle::Cancelled) {
+            c.problem(
+                path.clone(),
+                "a cancelled opportunity cannot have an award",
+                "remove `award` or change `status`",
+            );
+        }
+        Some(Award {
+            proponent: proponent?,
+            date: date?,
+        })
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A complete, valid front matter for tests to break one field at a time.
+    pub(crate) fn valid() -> FrontMatter {
+        FrontMatter {
+            title: Some("Permit status API".into()),
+            teaser: Some("Build an API.".into()),
+            organization: Some("Ministry of Forests".into()),
+            product_owner: Some(ContactInput {
+                name: Some("Priya Sandhu".into()),
+                email: Some("Priya.Sandhu@gov.bc.ca".into()),
+            }),
+            reward: Some(25_000),
+            location: Some("Victoria, BC".into()),
+            remote: Some(true),
+            remote_details: Some("Anywhere in Canada".into()),
+            skills: Some(vec!["Rust".into(), "PostgreSQL".into()]),
+            proposal_deadline: Some("2027-03-12".into()),
+            assignment_date: Some("2027-03-19".into()),
+            start_date: Some("2027-03-22".into()),
+            completion_date: Some("2027-05-28".into()),
+            repository: Some("https://github.com/bcgov/permit".into()),
+            questions: Some("https://github.com/bcgov/permit/issues/1".into()),
+            acceptance_criteria: Some(vec!["It works".into()]),
+            evaluation_criteria: Some(vec![
+                CriterionInput {
+                    criterion: Some("Approach".into()),
+                    points: Some(60),
+                },
+                CriterionInput {
+                    criterion: Some("Experience".into()),
+                    points: Some(40),
+                },
+            ]),
+            proposal_requirements: Some(vec!["Describe your approach".into()]),
+            addenda: Some(vec![
+                AddendumInput {
+                    date: Some("2027-02-01".into()),
+                    text: Some("First".into()),
+                },
+                AddendumInput {
+                    date: Some("2027-02-20".into()),
+                    text: Some("Second".into()),
+                },
+            ]),
+            status: Some(Lifecycle::Published),
+            award: None,
+        }
+    }
+
+    fn paths(front: &FrontMatter) -> Vec<String> {
+        front
+            .validate("permit-api")
+            .unwrap_err()
+            .iter()
+            .map(|p| p.path.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn valid_front_matter_builds_an_opportunity() {
+        let opp = valid().validate("permit-api").unwrap();
+        assert_eq!(opp.product_owner.email, "priya.sandhu@gov.bc.ca");
+        assert_eq!(opp.reward.dollars(), 25_000);
+        assert_eq!(opp.addenda[0].text, "Second", "addenda are newest first");
+    }
+
+    #[test]
+    fn every_missing_field_is_reported_at_once() {
+        let problems = FrontMatter::default().validate("x").unwrap_err();
+        let fields: Vec<_> = problems.iter().map(|p| p.path.to_string()).collect();
+        for field in FIELDS {
+            let optional = ["remote_details", "completion_date", "addenda", "award"];
+            assert_eq!(
+                fields.contains(&field.to_string()),
+                !optional.contains(field),
+                "{field}: {fields:?}"
+            );
+        }
+        assert!(
+            problems.iter().all(|p| p.hint.starts_with("add `")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn reward_limits() {
+        for (dollars, ok) in [
+            (0, false),
+            (-5, false),
+            (1, true),
+            (70_000, true),
+            (70_001, false),
+        ] {
+            let front = FrontMatter {
+                reward: Some(dollars),
+                ..valid()
+            };
+            assert_eq!(front.validate("a").is_ok(), ok, "{dollars}");
+        }
+    }
+
+    #[test]
+    fn text_limits_count_characters() {
+        let front = FrontMatter {
+            title: Some("é".repeat(200)),
+            ..valid()
+        };
+        assert!(front.validate("a").is_ok());
+        let front = FrontMatter {
+            title: Some("é".repeat(201)),
+            teaser: Some(" ".into()),
+            ..valid()
+        };
+        assert_eq!(paths(&front), ["title", "teaser"]);
+    }
+
+    #[test]
+    fn remote_needs_details() {
+        let front = FrontMatter {
+            remote_details: None,
+            ..valid()
+        };
+        assert_eq!(paths(&front), ["remote_details"]);
+        let front = FrontMatter {
+            remote: Some(false),
+            remote_details: None,
+            ..valid()
+        };
+        assert!(front.validate("a").is_ok());
+    }
+
+    #[test]
+    fn duplicate_skills_are_rejected_case_insensitively() {
+        let front = FrontMatter {
+            skills: Some(vec!["Rust".into(), "Go".into(), "rust".into()]),
+            ..valid()
+        };
+        assert_eq!(paths(&front), ["skills[2]"]);
+        let front = FrontMatter {
+            skills: Some(vec![]),
+            ..valid()
+        };
+        assert_eq!(paths(&front), ["skills"]);
+    }
+
+    #[test]
+    fn dates_must_be_ordered() {
+        let front = FrontMatter {
+            assignment_date: Some("2027-03-12".into()),
+            ..valid()
+        };
+        assert_eq!(
+            paths(&front),
+            ["assignment_date"],
+            "same day as a 4 PM deadline is not after it"
+        );
+        let front = FrontMatter {
+            assignment_date: Some("2027-03-12T17:00".into()),
+            start_date: Some("2027-03-12T17:00".into()),
+            completion_date: None,
+            ..valid()
+        };
+        assert!(front.validate("a").is_ok(), "assignment may equal start");
+        let front = FrontMatter {
+            start_date: Some("2027-03-18".into()),
+            ..valid()
+        };
+        assert_eq!(paths(&front), ["start_date"]);
+        let front = FrontMatter {
+            completion_date: Some("2027-03-21".into()),
+            ..valid()
+        };
+        assert_eq!(paths(&front), ["completion_date"]);
+        let front = FrontMatter {
+            proposal_deadline: Some("soon".into()),
+            ..valid()
+        };
+        assert_eq!(paths(&front), ["proposal_deadline"]);
+    }
+
+    #[test]
+    fn criteria_points_total_100() {
+        let mut front = valid();
+        front.evaluation_criteria.as_mut().unwrap()[1].points = Some(30);
+        let problems = front.validate("a").unwrap_err();
+        assert_eq!(problems[0].path.to_string(), "evaluation_criteria");
+        assert!(
+            problems[0].message.contains("90"),
+            "{}",
+            problems[0].message
+        );
+        assert!(problems[0].hint.contains("add 10"), "{}", problems[0].hint);
+        front.evaluation_criteria.as_mut().unwrap()[1].points = Some(0);
+        assert_eq!(paths(&front), ["evaluation_criteria[1].points"]);
+    }
+
+    #[test]
+    fn urls_must_be_https() {
+        let front = FrontMatter {
+            repository: Some("github.com/bcgov/x".into()),
+            questions: Some("https://".into()),
+            ..valid()
+        };
+        assert_eq!(paths(&front), ["repository", "questions"]);
+    }
+
+    #[test]
+    fn award_rules() {
+        let award = |date: &str| {
+            Some(AwardInput {
+                proponent: Some("Ana".into()),
+                date: Some(date.into()),
+            })
+        };
+        let front = FrontMatter {
+            award: award("2027-03-19"),
+            ..valid()
+        };
+        assert!(front.validate("a").unwrap().award.is_some());
+        let front = FrontMatter {
+            award: award("2027-03-01"),
+            ..valid()
+        };
+        assert_eq!(paths(&front), ["award.date"]);
+        let front = FrontMatter {
+            award: award("2027-03-19"),
+            status: Some(Lifecycle::Cancelled),
+            ..valid()
+        };
+        assert_eq!(paths(&front), ["award"]);
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(check_slug("permit-api-2").is_ok());
+        for bad in ["", "Permit", "a_b", "-a", "a--b", "a b"] {
+            assert!(check_slug(bad).is_err(), "{bad}");
+        }
+        assert_eq!(slugify("Permit API (v2)!"), "permit-api-v2");
+        assert!(
+            check_slug("Permit API")
+                .unwrap_err()
+                .contains("permit-api.md")
+        );
+    }
+}

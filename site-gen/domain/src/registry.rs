@@ -1,0 +1,151 @@
+//! The private registry: what the functions need to know about each opportunity.
+//!
+//! `site-gen build` writes it as JSON outside `public/` (it holds owners' emails); the functions
+//! read it to validate and route proposals. It also carries the site's page chrome so response
+//! pages look like the rest of the site.
+
+use crate::money::Reward;
+use crate::opportunity::{Contact, Criterion, Lifecycle, Opportunity};
+use crate::status::Status;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Marker in [`Registry::page_shell`] replaced by the page title (escaped HTML).
+pub const TITLE_MARKER: &str = "<!--cwu:title-->";
+/// Marker in [`Registry::page_shell`] replaced by the page's main content (HTML).
+pub const MAIN_MARKER: &str = "<!--cwu:main-->";
+
+/// Site-wide facts the functions use in pages and mail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteInfo {
+    /// Site title, e.g. "Code With Us".
+    pub title: String,
+    /// Absolute base URL without a trailing slash.
+    pub base_url: String,
+    /// Where people can ask for help.
+    pub contact_email: String,
+    /// The terms version proponents must accept.
+    pub terms_version: String,
+}
+
+/// One opportunity as the functions see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub struct RegistryEntry {
+    pub slug: String,
+    pub title: String,
+    /// Absolute URL of the opportunity's page.
+    pub url: String,
+    pub organization: String,
+    /// Private: the product owner, who receives each proposal.
+    pub owner: Contact,
+    pub reward: Reward,
+    pub deadline: Timestamp,
+    pub lifecycle: Lifecycle,
+    pub awarded: bool,
+    pub proposal_requirements: Vec<String>,
+    pub evaluation_criteria: Vec<Criterion>,
+    pub questions: String,
+}
+
+impl RegistryEntry {
+    /// The entry for `opportunity`, whose page lives under `base_url`.
+    pub fn new(opportunity: &Opportunity, base_url: &str) -> Self {
+        RegistryEntry {
+            slug: opportunity.slug.clone(),
+            title: opportunity.title.clone(),
+            url: format!(
+                "{}/opportunities/{}/",
+                base_url.trim_end_matches('/'),
+                opportunity.slug
+            ),
+            organization: opportunity.organization.clone(),
+            owner: opportunity.product_owner.clone(),
+            reward: opportunity.reward,
+            deadline: opportunity.proposal_deadline,
+            lifecycle: opportunity.lifecycle,
+            awarded: opportunity.award.is_some(),
+            proposal_requirements: opportunity.proposal_requirements.clone(),
+            evaluation_criteria: opportunity.evaluation_criteria.clone(),
+            questions: opportunity.questions.clone(),
+        }
+    }
+
+    /// The status at `now`, by the caller's clock.
+    pub fn status_at(&self, now: Timestamp) -> Status {
+        Status::at(self.lifecycle, self.deadline, self.awarded, now)
+    }
+}
+
+/// Everything the functions read from the build.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registry {
+    /// The build's "now".
+    pub generated_at: Timestamp,
+    /// Site-wide facts.
+    pub site: SiteInfo,
+    /// A whole HTML page with [`TITLE_MARKER`] and [`MAIN_MARKER`] where content goes.
+    pub page_shell: String,
+    /// Published and cancelled opportunities by slug (drafts only with `--drafts`).
+    pub opportunities: BTreeMap<String, RegistryEntry>,
+}
+
+impl Registry {
+    /// Reads the JSON written by [`Registry::to_json`].
+    pub fn from_json(json: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    /// The JSON the functions read.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("the registry is plain data")
+    }
+
+    /// The opportunity with this slug.
+    pub fn get(&self, slug: &str) -> Option<&RegistryEntry> {
+        self.opportunities.get(slug)
+    }
+
+    /// A full page in the site's look; both arguments must already be escaped HTML.
+    pub fn page(&self, title_html: &str, main_html: &str) -> String {
+        self.page_shell
+            .replacen(TITLE_MARKER, title_html, 1)
+            .replacen(MAIN_MARKER, main_html, 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::opportunity::tests::valid;
+
+    #[test]
+    fn round_trips_and_renders_pages() {
+        let opportunity = valid().validate("permit-api").unwrap();
+        let entry = RegistryEntry::new(&opportunity, "https://cwu.example.ca/");
+        assert_eq!(
+            entry.url,
+            "https://cwu.example.ca/opportunities/permit-api/"
+        );
+        let registry = Registry {
+            generated_at: "2026-11-24T20:00:00Z".parse().unwrap(),
+            site: SiteInfo {
+                title: "Code With Us".into(),
+                base_url: "https://cwu.example.ca".into(),
+                contact_email: "cwu@example.ca".into(),
+                terms_version: "2026-06".into(),
+            },
+            page_shell: format!("<title>{TITLE_MARKER}</title><main>{MAIN_MARKER}</main>"),
+            opportunities: BTreeMap::from([(entry.slug.clone(), entry)]),
+        };
+        let back = Registry::from_json(&registry.to_json()).unwrap();
+        assert_eq!(back, registry);
+        assert_eq!(
+            back.page("T", "<p>M</p>"),
+            "<title>T</title><main><p>M</p></main>"
+        );
+        let now = "2026-11-24T20:00:00Z".parse().unwrap();
+        assert_eq!(back.get("permit-api").unwrap().status_at(now), Status::Open);
+    }
+}

@@ -1,0 +1,155 @@
+//! Statuses follow from dates: the clock, not an editor, closes an opportunity.
+
+use crate::opportunity::{Lifecycle, Opportunity};
+use jiff::Timestamp;
+use serde::Serialize;
+
+/// How long before its deadline an open opportunity counts as closing soon.
+pub const CLOSING_SOON_SECONDS: i64 = 7 * 24 * 3600;
+
+/// What a reader sees about an opportunity at a given moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Accepting proposals, deadline within 7 days. Listed first: most urgent.
+    ClosingSoon,
+    /// Accepting proposals.
+    Open,
+    /// Deadline passed, no award yet.
+    UnderEvaluation,
+    /// Work assigned.
+    Awarded,
+    /// Withdrawn.
+    Cancelled,
+    /// Not published.
+    Draft,
+}
+
+impl Status {
+    /// The status from the publishing state, deadline and award at `now`.
+    /// At the deadline itself proposals are closed.
+    pub fn at(lifecycle: Lifecycle, deadline: Timestamp, awarded: bool, now: Timestamp) -> Status {
+        match lifecycle {
+            Lifecycle::Draft => Status::Draft,
+            Lifecycle::Cancelled => Status::Cancelled,
+            Lifecycle::Published if awarded => Status::Awarded,
+            Lifecycle::Published if now >= deadline => Status::UnderEvaluation,
+            Lifecycle::Published
+                if deadline.as_second() - now.as_second() <= CLOSING_SOON_SECONDS =>
+            {
+                Status::ClosingSoon
+            }
+            Lifecycle::Published => Status::Open,
+        }
+    }
+
+    /// Whether proposals are accepted.
+    pub fn accepts_proposals(self) -> bool {
+        matches!(self, Status::Open | Status::ClosingSoon)
+    }
+
+    /// The label shown to readers.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::ClosingSoon => "Closing soon",
+            Status::Open => "Open",
+            Status::UnderEvaluation => "Under evaluation",
+            Status::Awarded => "Awarded",
+            Status::Cancelled => "Cancelled",
+            Status::Draft => "Draft",
+        }
+    }
+
+    /// A stable identifier for CSS classes and filters, e.g. `closing-soon`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Status::ClosingSoon => "closing-soon",
+            Status::Open => "open",
+            Status::UnderEvaluation => "under-evaluation",
+            Status::Awarded => "awarded",
+            Status::Cancelled => "cancelled",
+            Status::Draft => "draft",
+        }
+    }
+
+    /// Every status, in board order.
+    pub const ALL: [Status; 6] = [
+        Status::ClosingSoon,
+        Status::Open,
+        Status::UnderEvaluation,
+        Status::Awarded,
+        Status::Cancelled,
+        Status::Draft,
+    ];
+}
+
+impl Opportunity {
+    /// This opportunity's status at `now`.
+    pub fn status_at(&self, now: Timestamp) -> Status {
+        Status::at(
+            self.lifecycle,
+            self.proposal_deadline,
+            self.award.is_some(),
+            now,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::when::parse_moment;
+
+    fn at(now: &str) -> Status {
+        let deadline = parse_moment("2026-11-01").unwrap(); // fall-back day: 4 PM PST = 00:00Z next day
+        Status::at(Lifecycle::Published, deadline, false, now.parse().unwrap())
+    }
+
+    #[test]
+    fn boundaries_around_the_deadline() {
+        assert_eq!(
+            at("2026-11-02T00:00:00Z"),
+            Status::UnderEvaluation,
+            "closed at the deadline"
+        );
+        assert_eq!(
+            at("2026-11-01T23:59:59Z"),
+            Status::ClosingSoon,
+            "open one second before"
+        );
+        // Seven days before 4 PM PST on Nov 1 is 4 PM PDT on Oct 25 (DST ended in between).
+        assert_eq!(at("2026-10-26T00:00:00Z"), Status::ClosingSoon);
+        assert_eq!(at("2026-10-25T23:59:59Z"), Status::Open);
+    }
+
+    #[test]
+    fn award_and_lifecycle_win_over_dates() {
+        let deadline = parse_moment("2027-03-12").unwrap();
+        let now: Timestamp = "2026-11-24T20:00:00Z".parse().unwrap();
+        assert_eq!(
+            Status::at(Lifecycle::Published, deadline, true, now),
+            Status::Awarded
+        );
+        assert_eq!(
+            Status::at(Lifecycle::Cancelled, deadline, false, now),
+            Status::Cancelled
+        );
+        assert_eq!(
+            Status::at(Lifecycle::Draft, deadline, false, now),
+            Status::Draft
+        );
+        assert_eq!(
+            Status::at(Lifecycle::Published, deadline, false, now),
+            Status::Open
+        );
+    }
+
+    #[test]
+    fn only_open_statuses_accept_proposals() {
+        let accepting: Vec<_> = Status::ALL
+            .into_iter()
+            .filter(|s| s.accepts_proposals())
+            .collect();
+        assert_eq!(accepting, [Status::ClosingSoon, Status::Open]);
+    }
+}
