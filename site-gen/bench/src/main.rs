@@ -1,2 +1,112 @@
-//! Benchmark runner (being written).
-fn main() {}
+//! Side-by-side benchmark of `site-gen build` against Hugo on the same synthetic content, plus
+//! `serve` rebuild latency and the Lambda zips; prints a Markdown report and writes it to
+//! `bench-out/report.md`.
+
+mod content;
+mod functions;
+mod http;
+mod measure;
+mod report;
+mod rng;
+mod runner;
+mod serve;
+mod tools;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Benchmark site-gen against Hugo (issue 6).
+#[derive(Parser)]
+#[command(version, about)]
+struct Args {
+    /// Numbers of opportunities to benchmark.
+    #[arg(long, value_delimiter = ',', default_values_t = [1000, 10000])]
+    sizes: Vec<usize>,
+    /// Measured runs per tool and size (after one warm-up each).
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// Skip the `serve` rebuild measurement.
+    #[arg(long)]
+    skip_serve: bool,
+    /// Number of edits for the `serve` measurement (on the largest size).
+    #[arg(long, default_value_t = 5)]
+    serve_edits: usize,
+    /// Only generate the content (for profiling site-gen by hand), then exit.
+    #[arg(long)]
+    generate_only: bool,
+    /// Do not run `site-gen check` on the generated content first.
+    #[arg(long)]
+    no_check: bool,
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    let repo = repo_root()?;
+    let out = repo.join("bench-out");
+    let logs = out.join("logs");
+    fs::create_dir_all(&logs)?;
+    let themes = repo.join("themes");
+
+    let mut sizes = args.sizes.clone();
+    sizes.sort_unstable();
+    sizes.dedup();
+    let mut generated = Vec::new();
+    for &count in &sizes {
+        eprintln!("bench: generating {count} opportunities");
+        generated.push(content::generate(&out, &themes, count)?);
+    }
+    if args.generate_only {
+        for sites in &generated {
+            println!("{}\n{}", sites.ours.display(), sites.hugo.display());
+        }
+        return Ok(());
+    }
+
+    let hugo_version = tools::ensure_hugo()?;
+    let site_gen = tools::build_site_gen(&repo)?;
+    let mut results = Vec::new();
+    for sites in &generated {
+        if !args.no_check {
+            runner::check(&site_gen, sites, &logs)?;
+        }
+        results.push(runner::run_size(&site_gen, sites, args.runs, &logs)?);
+    }
+
+    let serve = match generated.last() {
+        _ if args.skip_serve => Err("Not measured (`--skip-serve`).".to_string()),
+        None => Err("Not measured: no sizes.".to_string()),
+        Some(sites) => serve::measure(&site_gen, sites, args.serve_edits, &logs.join("serve.log"))
+            .map_err(|e| format!("Not measured: {e:#}")),
+    };
+    let registry = generated.first().map(|s| s.ours.join("private/registry.json")).filter(|p| p.is_file());
+    let functions = Ok(functions::measure(&tools::target_dir(&repo), registry.as_deref(), &logs));
+
+    let report = report::Report {
+        command: format!("cargo run --release -p bench -- {}", std::env::args().skip(1).collect::<Vec<_>>().join(" "))
+            .trim_end()
+            .to_string(),
+        environment: vec![
+            format!("Date: {}", jiff::Timestamp::now().round(jiff::Unit::Second).unwrap_or_else(|_| jiff::Timestamp::now())),
+            format!("Machine: {}", tools::machine()),
+            format!("site-gen: commit {}, `--release`", tools::commit(&repo)),
+            format!("Hugo: {hugo_version}"),
+        ],
+        sizes: results,
+        serve,
+        functions,
+    };
+    let md = report.markdown();
+    print!("{md}");
+    let path = out.join("report.md");
+    fs::write(&path, &md).with_context(|| format!("writing {}", path.display()))?;
+    eprintln!("bench: report written to {}", path.display());
+    Ok(())
+}
+
+/// The workspace root (two levels above this package).
+fn repo_root() -> Result<PathBuf> {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.join("../..").canonicalize().context("finding the workspace root")
+}

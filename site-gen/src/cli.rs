@@ -1,0 +1,109 @@
+//! Command-line arguments and dispatch to each command.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use jiff::Timestamp;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Builds, checks and serves the Code With Us site.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+pub struct Cli {
+    /// The site folder (holding `content/` and `themes/`); defaults to the current folder.
+    #[arg(long, global = true, default_value = ".")]
+    pub root: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The site-gen commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the static site into `public/` and the private registry into `private/`.
+    Build(BuildArgs),
+    /// Check all content and report every problem (exit status 1 when there are any).
+    Check(CheckArgs),
+    /// Build, serve on 127.0.0.1 with live reload, and run the proposal handlers locally.
+    Serve(ServeArgs),
+    /// Write a new, commented content file to fill in.
+    New(NewArgs),
+}
+
+/// Options shared by commands that build.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BuildArgs {
+    /// The moment statuses are computed for (RFC 3339); defaults to SOURCE_DATE_EPOCH or the clock.
+    #[arg(long, value_parser = parse_now)]
+    pub now: Option<Timestamp>,
+    /// Include draft opportunities.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+/// `check` options.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// How to print problems.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// Output formats for `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// rustc-like reports with source snippets.
+    Human,
+    /// GitHub Actions annotations (`::error file=…`).
+    Github,
+}
+
+/// `serve` options.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1.
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    #[command(flatten)]
+    pub build: BuildArgs,
+}
+
+/// `new` options.
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// What to create.
+    #[arg(value_enum)]
+    pub kind: NewKind,
+    /// The slug (file name without `.md`), e.g. `permit-status-api`.
+    pub slug: String,
+}
+
+/// Kinds of content `new` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewKind {
+    /// An opportunity in `content/opportunities/`.
+    Opportunity,
+}
+
+/// Reads `--now` as an RFC 3339 instant or a date (4:00 PM Vancouver, like content dates).
+fn parse_now(text: &str) -> Result<Timestamp, String> {
+    cwu_domain::when::parse_moment(text)
+}
+
+impl Cli {
+    /// Runs the chosen command and turns its outcome into an exit status.
+    pub fn run(self) -> ExitCode {
+        let result = match self.command {
+            Command::Build(args) => crate::build::run(&self.root, &args),
+            Command::Check(args) => crate::check::run(&self.root, &args),
+            Command::Serve(args) => crate::serve::run(&self.root, &args),
+            Command::New(args) => crate::new::run(&self.root, &args),
+        };
+        match result {
+            Ok(code) => code,
+            Err(error) => {
+                eprintln!("error: {error:#}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
