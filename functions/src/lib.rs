@@ -1,1 +1,31 @@
-//! Proposal form handlers.
+//! Proposal form handlers, run on AWS Lambda or locally by `site-gen serve`.
+//!
+//! - [`form`]: the proposal form's HTML (static page and 422 page).
+//! - [`App`]: routes `/api/…` requests to the handlers ([`submit`], [`receipt`]).
+//! - [`store::ProposalStore`] and [`mail::Mailer`]: the storage and mail contracts; the local
+//!   implementations are in [`local`], the AWS ones under the `aws` feature.
+//! - [`outbox`]: sends stored mail with claims and retries.
+
+pub mod app;
+#[cfg(feature = "aws")]
+pub mod aws;
+pub mod decode;
+pub mod form;
+pub mod ids;
+pub mod local;
+pub mod mail;
+pub mod message;
+pub mod outbox;
+pub mod receipt;
+pub mod registry_source;
+pub mod response;
+pub mod store;
+pub mod submit;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
+pub use app::{AfterSubmit, App, Config};
+pub use form::{FormTarget, render_form};
+pub use mail::{Mailer, OutboxMail};
+pub use registry_source::{RegistryFile, RegistrySource};
+pub use store::{ProposalKey, ProposalStore, StoreError, StoredProposal};

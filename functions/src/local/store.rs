@@ -1,0 +1,295 @@
+//! [`RedbStore`]: the proposal store of `site-gen serve`, one redb file with ACID transactions.
+//!
+//! Every write runs in one redb write transaction, and redb runs write transactions one at a
+//! time, so the conditions of the [`ProposalStore`] contract are checked and applied
+//! atomically, exactly as DynamoDB's `TransactWriteItems` does in AWS.
+
+use crate::mail::{MailState, OutboxMail};
+use crate::store::{ProposalKey, ProposalStore, StoreError, StoredProposal};
+use async_trait::async_trait;
+use jiff::Timestamp;
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Current proposal per key (`opportunity \x1f email`), JSON.
+const PROPOSALS: TableDefinition<&str, &[u8]> = TableDefinition::new("proposals");
+/// Every version (`opportunity \x1f email \x1f version`), JSON.
+const VERSIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("proposal_versions");
+/// Outbox mails by id, JSON.
+const OUTBOX: TableDefinition<&str, &[u8]> = TableDefinition::new("outbox");
+/// Ids of pending outbox mails (ULIDs sort by creation time).
+const PENDING: TableDefinition<&str, ()> = TableDefinition::new("outbox_pending");
+
+const SEPARATOR: char = '\u{1f}';
+
+fn unavailable(error: impl std::fmt::Display) -> StoreError {
+    StoreError::Unavailable(error.to_string())
+}
+
+fn key_text(key: &ProposalKey) -> String {
+    format!("{}{SEPARATOR}{}", key.opportunity, key.email)
+}
+
+fn version_key(key: &ProposalKey, version: u32) -> String {
+    format!("{}{SEPARATOR}{version:010}", key_text(key))
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(value).map_err(unavailable)
+}
+
+fn from_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(unavailable)
+}
+
+/// The embedded store: a redb database file.
+#[derive(Clone)]
+pub struct RedbStore {
+    db: Arc<Database>,
+}
+
+impl RedbStore {
+    /// Opens (or creates) the database at `path`, creating its tables.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(unavailable)?;
+        }
+        let db = Database::create(path).map_err(unavailable)?;
+        let txn = db.begin_write().map_err(unavailable)?;
+        {
+            txn.open_table(PROPOSALS).map_err(unavailable)?;
+            txn.open_table(VERSIONS).map_err(unavailable)?;
+            txn.open_table(OUTBOX).map_err(unavailable)?;
+            txn.open_table(PENDING).map_err(unavailable)?;
+        }
+        txn.commit().map_err(unavailable)?;
+        Ok(RedbStore { db: Arc::new(db) })
+    }
+
+    /// Runs blocking database work off the async threads.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Database) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let db = Arc::clone(&self.db);
+        tokio::task::spawn_blocking(move || work(&db))
+            .await
+            .map_err(unavailable)?
+    }
+
+    /// Reads rows whose key starts with `prefix` from `table`, in key order.
+    fn scan<T: DeserializeOwned>(
+        db: &Database,
+        table: TableDefinition<&str, &[u8]>,
+        prefix: &str,
+    ) -> Result<Vec<T>, StoreError> {
+        let txn = db.begin_read().map_err(unavailable)?;
+        let table = txn.open_table(table).map_err(unavailable)?;
+        let mut out = Vec::new();
+        for row in table.range(prefix..).map_err(unavailable)? {
+            let (key, value) = row.map_err(unavailable)?;
+            if !key.value().starts_with(prefix) {
+                break;
+            }
+            out.push(from_json(value.value())?);
+        }
+        Ok(out)
+    }
+
+    /// Applies `change` to the mail `id` in one write transaction; `change` returns `None`
+    /// to leave it alone (its condition failed).
+    async fn update_mail(
+        &self,
+        id: &str,
+        change: impl FnOnce(OutboxMail) -> Option<OutboxMail> + Send + 'static,
+    ) -> Result<Option<OutboxMail>, StoreError> {
+        let id = id.to_owned();
+        self.run(move |db| {
+            let txn = db.begin_write().map_err(unavailable)?;
+            let updated = {
+                let mut outbox = txn.open_table(OUTBOX).map_err(unavailable)?;
+                let current: Option<OutboxMail> = match outbox.get(id.as_str()).map_err(unavailable)? {
+                    Some(bytes) => Some(from_json(bytes.value())?),
+                    None => None,
+                };
+                match current.and_then(change) {
+                    Some(mail) => {
+                        outbox
+                            .insert(id.as_str(), to_json(&mail)?.as_slice())
+                            .map_err(unavailable)?;
+                        if mail.state == MailState::Sent {
+                            let mut pending = txn.open_table(PENDING).map_err(unavailable)?;
+                            pending.remove(id.as_str()).map_err(unavailable)?;
+                        }
+                        Some(mail)
+                    }
+                    None => None,
+                }
+            };
+            if updated.is_some() {
+                txn.commit().map_err(unavailable)?;
+            }
+            Ok(updated)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl ProposalStore for RedbStore {
+    async fn current(&self, key: &ProposalKey) -> Result<Option<StoredProposal>, StoreError> {
+        let key = key_text(key);
+        self.run(move |db| {
+            let txn = db.begin_read().map_err(unavailable)?;
+            let table = txn.open_table(PROPOSALS).map_err(unavailable)?;
+            match table.get(key.as_str()).map_err(unavailable)? {
+                Some(bytes) => Ok(Some(from_json(bytes.value())?)),
+                None => Ok(None),
+            }
+        })
+        .await
+    }
+
+    async fn put_version(
+        &self,
+        expected: Option<u32>,
+        proposal: &StoredProposal,
+        mails: &[OutboxMail],
+    ) -> Result<(), StoreError> {
+        let proposal = proposal.clone();
+        let mails = mails.to_vec();
+        self.run(move |db| {
+            let key = proposal.key();
+            let txn = db.begin_write().map_err(unavailable)?;
+            {
+                let mut proposals = txn.open_table(PROPOSALS).map_err(unavailable)?;
+                let current = match proposals.get(key_text(&key).as_str()).map_err(unavailable)? {
+                    Some(bytes) => Some(from_json::<StoredProposal>(bytes.value())?.version),
+                    None => None,
+                };
+                if current != expected {
+                    return Err(StoreError::Conflict);
+                }
+                let json = to_json(&proposal)?;
+                proposals
+                    .insert(key_text(&key).as_str(), json.as_slice())
+                    .map_err(unavailable)?;
+                let mut versions = txn.open_table(VERSIONS).map_err(unavailable)?;
+                versions
+                    .insert(version_key(&key, proposal.version).as_str(), json.as_slice())
+                    .map_err(unavailable)?;
+                let mut outbox = txn.open_table(OUTBOX).map_err(unavailable)?;
+                let mut pending = txn.open_table(PENDING).map_err(unavailable)?;
+                for mail in &mails {
+                    outbox
+                        .insert(mail.id.as_str(), to_json(mail)?.as_slice())
+                        .map_err(unavailable)?;
+                    if mail.state == MailState::Pending {
+                        pending.insert(mail.id.as_str(), ()).map_err(unavailable)?;
+                    }
+                }
+            }
+            txn.commit().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn history(&self, key: &ProposalKey) -> Result<Vec<StoredProposal>, StoreError> {
+        let prefix = format!("{}{SEPARATOR}", key_text(key));
+        self.run(move |db| Self::scan(db, VERSIONS, &prefix)).await
+    }
+
+    async fn proposals(&self, opportunity: &str) -> Result<Vec<StoredProposal>, StoreError> {
+        let prefix = format!("{opportunity}{SEPARATOR}");
+        self.run(move |db| Self::scan(db, PROPOSALS, &prefix)).await
+    }
+
+    async fn pending_mail(&self, limit: usize) -> Result<Vec<String>, StoreError> {
+        self.run(move |db| {
+            let txn = db.begin_read().map_err(unavailable)?;
+            let table = txn.open_table(PENDING).map_err(unavailable)?;
+            let mut ids = Vec::new();
+            for row in table.iter().map_err(unavailable)?.take(limit) {
+                ids.push(row.map_err(unavailable)?.0.value().to_owned());
+            }
+            Ok(ids)
+        })
+        .await
+    }
+
+    async fn mail(&self, id: &str) -> Result<Option<OutboxMail>, StoreError> {
+        let id = id.to_owned();
+        self.run(move |db| {
+            let txn = db.begin_read().map_err(unavailable)?;
+            let table = txn.open_table(OUTBOX).map_err(unavailable)?;
+            match table.get(id.as_str()).map_err(unavailable)? {
+                Some(bytes) => Ok(Some(from_json(bytes.value())?)),
+                None => Ok(None),
+            }
+        })
+        .await
+    }
+
+    async fn claim_mail(
+        &self,
+        id: &str,
+        now: Timestamp,
+        lease_until: Timestamp,
+    ) -> Result<Option<OutboxMail>, StoreError> {
+        let claim = crate::ids::random().to_string();
+        self.update_mail(id, move |mut mail| {
+            let free = mail.lease_until.is_none_or(|until| until <= now);
+            (mail.state == MailState::Pending && free).then(|| {
+                mail.lease_until = Some(lease_until);
+                mail.claim = Some(claim);
+                mail.attempts += 1;
+                mail
+            })
+        })
+        .await
+    }
+
+    async fn mark_sent(&self, id: &str, claim: &str, now: Timestamp) -> Result<bool, StoreError> {
+        let claim = claim.to_owned();
+        let updated = self
+            .update_mail(id, move |mut mail| {
+                (mail.state == MailState::Pending && mail.claim.as_deref() == Some(&claim)).then(
+                    || {
+                        mail.state = MailState::Sent;
+                        mail.sent_at = Some(now);
+                        mail.claim = None;
+                        mail.lease_until = None;
+                        mail
+                    },
+                )
+            })
+            .await?;
+        Ok(updated.is_some())
+    }
+
+    async fn release_mail(
+        &self,
+        id: &str,
+        claim: &str,
+        error: &str,
+        retry_at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let (claim, error) = (claim.to_owned(), error.to_owned());
+        let updated = self
+            .update_mail(id, move |mut mail| {
+                (mail.state == MailState::Pending && mail.claim.as_deref() == Some(&claim)).then(
+                    || {
+                        mail.claim = None;
+                        mail.lease_until = Some(retry_at);
+                        mail.last_error = Some(error);
+                        mail
+                    },
+                )
+            })
+            .await?;
+        Ok(updated.is_some())
+    }
+}

@@ -1,0 +1,74 @@
+//! Outbox mail items and the [`Mailer`] that sends them.
+//!
+//! Mails are rendered to complete MIME messages when the proposal is accepted and stored with
+//! it (see [`crate::store::ProposalStore::put_version`]); a mailer only delivers the bytes, so
+//! a retry sends exactly what was stored.
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// Who a mail is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailKind {
+    /// The product owner's copy of the whole proposal.
+    Owner,
+    /// The proponent's receipt.
+    Receipt,
+}
+
+/// Where a mail is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailState {
+    /// Not yet delivered to the mail service.
+    Pending,
+    /// Accepted by the mail service; never sent again.
+    Sent,
+}
+
+/// One mail in the outbox: the rendered message plus its delivery bookkeeping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxMail {
+    /// A ULID, unique per mail; also the local part of its `Message-ID`.
+    pub id: String,
+    /// The id of the proposal version that produced it.
+    pub proposal_id: String,
+    /// Owner copy or receipt.
+    pub kind: MailKind,
+    /// Envelope sender (the configured `MAIL_FROM` address).
+    pub from: String,
+    /// Envelope recipients.
+    pub to: Vec<String>,
+    /// The subject, for logs (the message carries its encoded form).
+    pub subject: String,
+    /// The whole RFC 5322 message as built by `lettre` (7-bit ASCII).
+    pub raw: String,
+    /// When the mail was created with its proposal.
+    pub created_at: Timestamp,
+    /// Pending or sent.
+    pub state: MailState,
+    /// How many times it has been claimed for sending.
+    pub attempts: u32,
+    /// Nobody else may claim it before this moment.
+    pub lease_until: Option<Timestamp>,
+    /// The token of the sender currently holding it.
+    pub claim: Option<String>,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+    /// When the mail service accepted it.
+    pub sent_at: Option<Timestamp>,
+}
+
+/// Why a mail could not be sent (it stays pending and is retried).
+#[derive(Debug, thiserror::Error)]
+#[error("mail not sent: {0}")]
+pub struct MailError(pub String);
+
+/// Delivers rendered mails (SES in AWS, `.eml` files locally).
+#[async_trait]
+pub trait Mailer: Send + Sync {
+    /// Sends `mail.raw` to `mail.to`; `Ok` only once the service has accepted it.
+    async fn send(&self, mail: &OutboxMail) -> Result<(), MailError>;
+}

@@ -1,0 +1,117 @@
+//! The sender side of the outbox: claim each pending mail, send it, mark it sent, or give it
+//! back with a later retry time when the mail service fails.
+
+use crate::mail::{MailState, Mailer};
+use crate::store::{ProposalStore, StoreError};
+use jiff::{SignedDuration, Timestamp};
+
+/// How long a claim keeps other senders off a mail: longer than any send takes.
+pub const LEASE: SignedDuration = SignedDuration::from_secs(120);
+/// How many pending mails one drain looks at.
+pub const DRAIN_BATCH: usize = 1_000;
+
+/// What happened to one mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendOutcome {
+    /// Delivered to the mail service and marked sent.
+    Sent,
+    /// Already sent, leased by another sender, waiting for its retry time, or unknown.
+    Skipped,
+    /// The mail service refused it; it stays pending until its retry time.
+    Failed(String),
+}
+
+/// What a drain did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DrainReport {
+    /// Mails sent.
+    pub sent: usize,
+    /// Mails the mail service refused (retried later).
+    pub failed: usize,
+    /// Mails left alone (leased, waiting or already sent).
+    pub skipped: usize,
+    /// Store errors met on the way.
+    pub store_errors: Vec<String>,
+}
+
+/// The wait before retrying a mail claimed `attempts` times: 30 s, doubling, at most an hour.
+pub fn retry_delay(attempts: u32) -> SignedDuration {
+    let seconds = 30_i64.saturating_mul(1_i64 << attempts.saturating_sub(1).min(7));
+    SignedDuration::from_secs(seconds.min(3_600))
+}
+
+/// Claims, sends and settles one mail. Errors are store errors only; a mail service failure
+/// is [`SendOutcome::Failed`] and the mail stays pending.
+pub async fn send_one(
+    store: &dyn ProposalStore,
+    mailer: &dyn Mailer,
+    id: &str,
+    now: Timestamp,
+) -> Result<SendOutcome, StoreError> {
+    let lease_until = now.saturating_add(LEASE).unwrap_or(now);
+    let Some(mail) = store.claim_mail(id, now, lease_until).await? else {
+        return Ok(SendOutcome::Skipped);
+    };
+    debug_assert_eq!(mail.state, MailState::Pending);
+    let claim = mail.claim.clone().unwrap_or_default();
+    match mailer.send(&mail).await {
+        Ok(()) => {
+            store.mark_sent(id, &claim, now).await?;
+            Ok(SendOutcome::Sent)
+        }
+        Err(error) => {
+            let message = error.to_string();
+            let retry_at = now
+                .saturating_add(retry_delay(mail.attempts))
+                .unwrap_or(now);
+            store.release_mail(id, &claim, &message, retry_at).await?;
+            Ok(SendOutcome::Failed(message))
+        }
+    }
+}
+
+/// Tries to send `ids`, counting what happened.
+pub async fn send_all(
+    store: &dyn ProposalStore,
+    mailer: &dyn Mailer,
+    ids: &[String],
+    now: Timestamp,
+) -> DrainReport {
+    let mut report = DrainReport::default();
+    for id in ids {
+        match send_one(store, mailer, id, now).await {
+            Ok(SendOutcome::Sent) => report.sent += 1,
+            Ok(SendOutcome::Skipped) => report.skipped += 1,
+            Ok(SendOutcome::Failed(error)) => {
+                eprintln!("functions: mail {id} not sent, will retry: {error}");
+                report.failed += 1;
+            }
+            Err(error) => report.store_errors.push(error.to_string()),
+        }
+    }
+    report
+}
+
+/// Sends every pending mail whose lease or retry time has passed at `now`.
+pub async fn drain(store: &dyn ProposalStore, mailer: &dyn Mailer, now: Timestamp) -> DrainReport {
+    match store.pending_mail(DRAIN_BATCH).await {
+        Ok(ids) => send_all(store, mailer, &ids, now).await,
+        Err(error) => DrainReport {
+            store_errors: vec![error.to_string()],
+            ..DrainReport::default()
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_delay_doubles_up_to_an_hour() {
+        assert_eq!(retry_delay(1).as_secs(), 30);
+        assert_eq!(retry_delay(2).as_secs(), 60);
+        assert_eq!(retry_delay(3).as_secs(), 120);
+        assert_eq!(retry_delay(50).as_secs(), 3_600);
+    }
+}
