@@ -36,17 +36,27 @@ pub fn measure(target: &Path, registry: Option<&Path>, logs: &Path) -> Vec<Funct
     zips.into_iter()
         .map(|zip| {
             let dir = zip.parent().unwrap_or(target);
-            let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let zip_bytes = fs::metadata(&zip).map(|m| m.len()).unwrap_or(0);
             let cold_start = cold_starts(&name, &dir.join("bootstrap"), registry, logs);
             let zip = zip.strip_prefix(target).unwrap_or(&zip).to_path_buf();
-            Function { name, zip, zip_bytes, cold_start }
+            Function {
+                name,
+                zip,
+                zip_bytes,
+                cold_start,
+            }
         })
         .collect()
 }
 
 fn find_zips(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if entry.file_type().is_ok_and(|t| t.is_dir()) {
@@ -58,18 +68,35 @@ fn find_zips(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Median of five cold starts, or why they could not be measured.
-fn cold_starts(name: &str, binary: &Path, registry: Option<&Path>, logs: &Path) -> Result<Duration, String> {
+fn cold_starts(
+    name: &str,
+    binary: &Path,
+    registry: Option<&Path>,
+    logs: &Path,
+) -> Result<Duration, String> {
     if !binary.is_file() {
         return Err("not measured: no unzipped bootstrap next to the zip".into());
     }
     if !runs_here(binary) {
-        return Err(format!("not measured: the arm64 binary cannot run on this {} machine", std::env::consts::ARCH));
+        return Err(format!(
+            "not measured: the arm64 binary cannot run on this {} machine",
+            std::env::consts::ARCH
+        ));
     }
-    let Some(registry) = registry else { return Err("not measured: no registry.json built".into()) };
-    let event = if name.contains("mail") { STREAM_EVENT } else { URL_EVENT };
+    let Some(registry) = registry else {
+        return Err("not measured: no registry.json built".into());
+    };
+    let event = if name.contains("mail") {
+        STREAM_EVENT
+    } else {
+        URL_EVENT
+    };
     let mut times = Vec::new();
     for _ in 0..5 {
-        times.push(cold_start(binary, event, registry, logs).map_err(|e| format!("not measured: {e:#}"))?);
+        times.push(
+            cold_start(binary, event, registry, logs)
+                .map_err(|e| format!("not measured: {e:#}"))?,
+        );
     }
     times.sort();
     Ok(times[times.len() / 2])
@@ -95,7 +122,12 @@ const URL_EVENT: &str = r#"{"version":"2.0","routeKey":"$default","rawPath":"/ap
 const STREAM_EVENT: &str = r#"{"Records":[]}"#;
 
 /// Starts the function against a one-shot Runtime API and times spawn to its first response.
-fn cold_start(binary: &Path, event: &'static str, registry: &Path, logs: &Path) -> Result<Duration> {
+fn cold_start(
+    binary: &Path,
+    event: &'static str,
+    registry: &Path,
+    logs: &Path,
+) -> Result<Duration> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
     let api = listener.local_addr()?;
     listener.set_nonblocking(true)?;
@@ -154,9 +186,16 @@ fn cold_start(binary: &Path, event: &'static str, registry: &Path, logs: &Path) 
 }
 
 /// Serves one Runtime API connection: hands out the event once, reports the first result.
-fn runtime_api(conn: TcpStream, event: &str, served: &AtomicBool, tx: &mpsc::Sender<Result<(), String>>) {
+fn runtime_api(
+    conn: TcpStream,
+    event: &str,
+    served: &AtomicBool,
+    tx: &mpsc::Sender<Result<(), String>>,
+) {
     let _ = conn.set_nonblocking(false);
-    let Ok(mut writer) = conn.try_clone() else { return };
+    let Ok(mut writer) = conn.try_clone() else {
+        return;
+    };
     let mut reader = BufReader::new(conn);
     loop {
         let mut request_line = String::new();
@@ -182,7 +221,11 @@ fn runtime_api(conn: TcpStream, event: &str, served: &AtomicBool, tx: &mpsc::Sen
         if reader.read_exact(&mut body).is_err() {
             return;
         }
-        let path = request_line.split_whitespace().nth(1).unwrap_or("").to_string();
+        let path = request_line
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or("")
+            .to_string();
         if path.ends_with("/invocation/next") {
             if served.swap(true, Ordering::SeqCst) {
                 thread::sleep(Duration::from_secs(30)); // Lambda freezes here; we kill first.
@@ -198,8 +241,15 @@ fn runtime_api(conn: TcpStream, event: &str, served: &AtomicBool, tx: &mpsc::Sen
                 event.len()
             );
         } else {
-            let _ = tx.send(if path.ends_with("/response") { Ok(()) } else { Err(path) });
-            let _ = write!(writer, "HTTP/1.1 202 Accepted\r\nContent-Length: 2\r\n\r\n{{}}");
+            let _ = tx.send(if path.ends_with("/response") {
+                Ok(())
+            } else {
+                Err(path)
+            });
+            let _ = write!(
+                writer,
+                "HTTP/1.1 202 Accepted\r\nContent-Length: 2\r\n\r\n{{}}"
+            );
         }
     }
 }

@@ -80,15 +80,30 @@ fn main() -> Result<()> {
         Some(sites) => serve::measure(&site_gen, sites, args.serve_edits, &logs.join("serve.log"))
             .map_err(|e| format!("Not measured: {e:#}")),
     };
-    let registry = generated.first().map(|s| s.ours.join("private/registry.json")).filter(|p| p.is_file());
-    let functions = Ok(functions::measure(&tools::target_dir(&repo), registry.as_deref(), &logs));
+    let registry = generated
+        .first()
+        .map(|s| s.ours.join("private/registry.json"))
+        .filter(|p| p.is_file());
+    let functions = Ok(functions::measure(
+        &tools::target_dir(&repo),
+        registry.as_deref(),
+        &logs,
+    ));
 
     let report = report::Report {
-        command: format!("cargo run --release -p bench -- {}", std::env::args().skip(1).collect::<Vec<_>>().join(" "))
-            .trim_end()
-            .to_string(),
+        command: format!(
+            "cargo run --release -p bench -- {}",
+            std::env::args().skip(1).collect::<Vec<_>>().join(" ")
+        )
+        .trim_end()
+        .to_string(),
         environment: vec![
-            format!("Date: {}", jiff::Timestamp::now().round(jiff::Unit::Second).unwrap_or_else(|_| jiff::Timestamp::now())),
+            format!(
+                "Date: {}",
+                jiff::Timestamp::now()
+                    .round(jiff::Unit::Second)
+                    .unwrap_or_else(|_| jiff::Timestamp::now())
+            ),
             format!("Machine: {}", tools::machine()),
             format!("site-gen: commit {}, `--release`", tools::commit(&repo)),
             format!("Hugo: {hugo_version}"),
@@ -108,5 +123,8 @@ fn main() -> Result<()> {
 /// The workspace root (two levels above this package).
 fn repo_root() -> Result<PathBuf> {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.join("../..").canonicalize().context("finding the workspace root")
+    manifest
+        .join("../..")
+        .canonicalize()
+        .context("finding the workspace root")
 }

@@ -21,7 +21,8 @@ pub struct Sample {
 /// Runs `cmd` to completion with stdout discarded and stderr kept in `stderr_log`; fails with
 /// the end of stderr when it exits unsuccessfully.
 pub fn run(cmd: &mut Command, stderr_log: &Path) -> Result<Sample> {
-    let log = File::create(stderr_log).with_context(|| format!("creating {}", stderr_log.display()))?;
+    let log =
+        File::create(stderr_log).with_context(|| format!("creating {}", stderr_log.display()))?;
     cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(log);
     let start = Instant::now();
     let child = cmd.spawn().with_context(|| format!("starting {cmd:?}"))?;
@@ -47,7 +48,10 @@ pub fn run(cmd: &mut Command, stderr_log: &Path) -> Result<Sample> {
         let stderr = fs::read_to_string(stderr_log).unwrap_or_default();
         let tail: Vec<&str> = stderr.lines().rev().take(30).collect();
         let tail: Vec<&str> = tail.into_iter().rev().collect();
-        bail!("{cmd:?} failed (wait status {status}):\n{}", tail.join("\n"));
+        bail!(
+            "{cmd:?} failed (wait status {status}):\n{}",
+            tail.join("\n")
+        );
     }
     Ok(Sample {
         wall,
@@ -68,7 +72,11 @@ pub fn median(values: impl IntoIterator<Item = f64>) -> Option<f64> {
     }
     v.sort_by(f64::total_cmp);
     let mid = v.len() / 2;
-    Some(if v.len() % 2 == 1 { v[mid] } else { (v[mid - 1] + v[mid]) / 2.0 })
+    Some(if v.len() % 2 == 1 {
+        v[mid]
+    } else {
+        (v[mid - 1] + v[mid]) / 2.0
+    })
 }
 
 #[cfg(test)]
@@ -88,7 +96,11 @@ mod tests {
         let sample = run(Command::new("sh").args(["-c", "sleep 0.05"]), &log).unwrap();
         assert!(sample.wall >= Duration::from_millis(50));
         assert!(sample.max_rss_kib > 0);
-        let err = run(Command::new("sh").args(["-c", "echo boom >&2; exit 3"]), &log).unwrap_err();
+        let err = run(
+            Command::new("sh").args(["-c", "echo boom >&2; exit 3"]),
+            &log,
+        )
+        .unwrap_err();
         assert!(format!("{err:#}").contains("boom"));
         let _ = fs::remove_file(log);
     }

@@ -81,7 +81,9 @@ impl Report {
             let _ = writeln!(md, "- {line}");
         }
         md.push_str("\n## Build: site-gen vs Hugo (medians)\n\n");
-        md.push_str("| Opportunities | Metric | site-gen | Hugo | site-gen / Hugo | Target | Met |\n");
+        md.push_str(
+            "| Opportunities | Metric | site-gen | Hugo | site-gen / Hugo | Target | Met |\n",
+        );
         md.push_str("|--:|---|--:|--:|--:|:-:|:-:|\n");
         for size in &self.sizes {
             for metric in [Metric::Wall, Metric::Cpu, Metric::Rss] {
@@ -89,7 +91,10 @@ impl Report {
                 let hugo = median(size.hugo.iter().map(|s| metric.value(s))).unwrap_or(f64::NAN);
                 let ratio = ours / hugo;
                 let (target, met) = if metric.targeted(size.count) {
-                    (format!("≤ {RATIO_TARGET}×"), yes_no(ratio <= RATIO_TARGET).to_string())
+                    (
+                        format!("≤ {RATIO_TARGET}×"),
+                        yes_no(ratio <= RATIO_TARGET).to_string(),
+                    )
                 } else {
                     ("–".to_string(), "–".to_string())
                 };
@@ -121,7 +126,9 @@ impl Report {
             Ok(s) => {
                 let ms: Vec<f64> = s.latencies.iter().map(|d| d.as_secs_f64() * 1e3).collect();
                 let med = median(ms.iter().copied()).unwrap_or(f64::NAN);
-                let (min, max) = ms.iter().fold((f64::INFINITY, 0f64), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+                let (min, max) = ms
+                    .iter()
+                    .fold((f64::INFINITY, 0f64), |(lo, hi), &v| (lo.min(v), hi.max(v)));
                 md.push_str("| Site | Edit → page served updated (median) | min / max | Target | Met |\n|---|--:|--:|:-:|:-:|\n");
                 let _ = writeln!(
                     md,
@@ -149,7 +156,10 @@ impl Report {
                 md.push_str("| Function | Zip | Size | ≤ 4 MB | Cold start | ≤ 25 ms |\n|---|---|--:|:-:|--:|:-:|\n");
                 for f in fs {
                     let (cold, met) = match &f.cold_start {
-                        Ok(d) => (format!("{:.1} ms", d.as_secs_f64() * 1e3), yes_no(*d <= COLD_START_TARGET)),
+                        Ok(d) => (
+                            format!("{:.1} ms", d.as_secs_f64() * 1e3),
+                            yes_no(*d <= COLD_START_TARGET),
+                        ),
                         Err(why) => (why.clone(), "–"),
                     };
                     let _ = writeln!(
@@ -162,7 +172,9 @@ impl Report {
                     );
                 }
             }
-            Ok(_) => md.push_str("Not measured: no `target/lambda/**/bootstrap.zip` (run `infra/check` first).\n"),
+            Ok(_) => md.push_str(
+                "Not measured: no `target/lambda/**/bootstrap.zip` (run `infra/check` first).\n",
+            ),
             Err(why) => {
                 let _ = writeln!(md, "{why}");
             }
@@ -173,9 +185,21 @@ impl Report {
             for (tool, samples) in [("site-gen", &size.ours), ("Hugo", &size.hugo)] {
                 let runs: Vec<String> = samples
                     .iter()
-                    .map(|s| format!("{:.3}/{:.3}/{}", s.wall.as_secs_f64(), s.cpu.as_secs_f64(), s.max_rss_kib / 1024))
+                    .map(|s| {
+                        format!(
+                            "{:.3}/{:.3}/{}",
+                            s.wall.as_secs_f64(),
+                            s.cpu.as_secs_f64(),
+                            s.max_rss_kib / 1024
+                        )
+                    })
                     .collect();
-                let _ = writeln!(md, "- {} {tool}: {}", thousands(size.count), runs.join(", "));
+                let _ = writeln!(
+                    md,
+                    "- {} {tool}: {}",
+                    thousands(size.count),
+                    runs.join(", ")
+                );
             }
         }
         md
@@ -191,7 +215,7 @@ fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -64,7 +64,10 @@ mod tests {
         let mut a = Rng::for_item(7, 1, 42);
         let mut b = Rng::for_item(7, 1, 42);
         assert_eq!(a.next_u64(), b.next_u64());
-        assert_ne!(Rng::for_item(7, 1, 43).next_u64(), Rng::for_item(7, 1, 42).next_u64());
+        assert_ne!(
+            Rng::for_item(7, 1, 43).next_u64(),
+            Rng::for_item(7, 1, 42).next_u64()
+        );
     }
 
     #[test]

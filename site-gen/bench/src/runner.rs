@@ -40,9 +40,15 @@ impl Tool {
 /// Runs `site-gen check` on our generated site, failing when the content is invalid.
 pub fn check(site_gen: &Path, sites: &Sites, logs: &Path) -> Result<()> {
     let mut cmd = Command::new(site_gen);
-    cmd.arg("check").arg("--root").arg(&sites.ours).args(["--now", NOW]);
-    measure::run(&mut cmd, &logs.join(format!("check-{}.log", sites.site.len())))
-        .context("the generated content does not pass `site-gen check`")?;
+    cmd.arg("check")
+        .arg("--root")
+        .arg(&sites.ours)
+        .args(["--now", NOW]);
+    measure::run(
+        &mut cmd,
+        &logs.join(format!("check-{}.log", sites.site.len())),
+    )
+    .context("the generated content does not pass `site-gen check`")?;
     Ok(())
 }
 
@@ -53,7 +59,10 @@ pub fn run_size(site_gen: &Path, sites: &Sites, runs: usize, logs: &Path) -> Res
         let (root, mut cmd) = match tool {
             Tool::SiteGen => {
                 let mut cmd = Command::new(site_gen);
-                cmd.arg("build").arg("--root").arg(&sites.ours).args(["--now", NOW]);
+                cmd.arg("build")
+                    .arg("--root")
+                    .arg(&sites.ours)
+                    .args(["--now", NOW]);
                 (&sites.ours, cmd)
             }
             Tool::Hugo => {
@@ -66,19 +75,32 @@ pub fn run_size(site_gen: &Path, sites: &Sites, runs: usize, logs: &Path) -> Res
             remove(&root.join(dir))?;
         }
         let log = logs.join(format!("{}-{count}.log", tool.name()));
-        measure::run(&mut cmd, &log).with_context(|| format!("{} build of {count} opportunities", tool.name()))
+        measure::run(&mut cmd, &log)
+            .with_context(|| format!("{} build of {count} opportunities", tool.name()))
     };
 
     eprintln!("bench: {count} opportunities: warm-up");
     build(Tool::SiteGen)?;
     build(Tool::Hugo)?;
-    let html_files = (count_html(&sites.ours.join("public")), count_html(&sites.hugo.join("public")));
+    let html_files = (
+        count_html(&sites.ours.join("public")),
+        count_html(&sites.hugo.join("public")),
+    );
     verify_page(sites)?;
 
-    let mut result = SizeResult { count, ours: Vec::new(), hugo: Vec::new(), html_files };
+    let mut result = SizeResult {
+        count,
+        ours: Vec::new(),
+        hugo: Vec::new(),
+        html_files,
+    };
     for r in 0..runs {
         // Alternate which goes first so neither always inherits the other's cache state.
-        let order = if r % 2 == 0 { [Tool::SiteGen, Tool::Hugo] } else { [Tool::Hugo, Tool::SiteGen] };
+        let order = if r % 2 == 0 {
+            [Tool::SiteGen, Tool::Hugo]
+        } else {
+            [Tool::Hugo, Tool::SiteGen]
+        };
         for tool in order {
             let sample = build(tool)?;
             eprintln!(
@@ -100,7 +122,9 @@ pub fn run_size(site_gen: &Path, sites: &Sites, runs: usize, logs: &Path) -> Res
 
 /// Both builds must have produced the page of a published opportunity (no empty-output wins).
 fn verify_page(sites: &Sites) -> Result<()> {
-    let i = (0..sites.site.len()).find(|&i| kind(i) == Kind::Open).context("no open opportunity")?;
+    let i = (0..sites.site.len())
+        .find(|&i| kind(i) == Kind::Open)
+        .context("no open opportunity")?;
     let page = format!("public/opportunities/{}/index.html", sites.site.slug(i));
     for root in [&sites.ours, &sites.hugo] {
         let path: PathBuf = root.join(&page);
@@ -113,14 +137,18 @@ fn verify_page(sites: &Sites) -> Result<()> {
 
 fn remove(dir: &Path) -> Result<()> {
     match fs::remove_dir_all(dir) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e).with_context(|| format!("removing {}", dir.display())),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("removing {}", dir.display()))
+        }
         _ => Ok(()),
     }
 }
 
 /// Number of `.html` files below `dir`.
 fn count_html(dir: &Path) -> usize {
-    let Ok(entries) = fs::read_dir(dir) else { return 0 };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
     entries
         .flatten()
         .map(|e| {

@@ -50,10 +50,14 @@ impl Drop for Server {
 
 /// Starts `site-gen serve` on our site, then edits `edits` opportunities one after another.
 pub fn measure(site_gen: &Path, sites: &Sites, edits: usize, log: &Path) -> Result<ServeResult> {
-    let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?.local_addr()?.port();
+    let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?
+        .local_addr()?
+        .port();
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     let count = sites.site.len();
-    let probe = (0..count).find(|&i| kind(i) == Kind::Open).context("no open opportunity")?;
+    let probe = (0..count)
+        .find(|&i| kind(i) == Kind::Open)
+        .context("no open opportunity")?;
     let probe_path = format!("/opportunities/{}/", sites.site.slug(probe));
 
     let started = Instant::now();
@@ -94,7 +98,10 @@ pub fn measure(site_gen: &Path, sites: &Sites, edits: usize, log: &Path) -> Resu
             i = (i + 1) % count;
         }
         let slug = sites.site.slug(i);
-        let file = sites.ours.join("content/opportunities").join(format!("{slug}.md"));
+        let file = sites
+            .ours
+            .join("content/opportunities")
+            .join(format!("{slug}.md"));
         let original = fs::read_to_string(&file)?;
         let marker = format!("Bench edit {edit} {}", std::process::id());
         let edited = original.replacen("title: \"", &format!("title: \"{marker} "), 1);
@@ -103,14 +110,23 @@ pub fn measure(site_gen: &Path, sites: &Sites, edits: usize, log: &Path) -> Resu
         let result = wait_for(addr, &path, |body| contains(body, &marker));
         fs::write(&file, &original)?;
         let latency = result.with_context(|| format!("waiting for {path} to show the edit"))?;
-        eprintln!("bench: serve edit {}/{edits}: {:.1} ms", edit + 1, latency.as_secs_f64() * 1e3);
+        eprintln!(
+            "bench: serve edit {}/{edits}: {:.1} ms",
+            edit + 1,
+            latency.as_secs_f64() * 1e3
+        );
         latencies.push(latency);
         // Let the restore rebuild finish so edits do not overlap.
-        wait_for(addr, &path, |body| !contains(body, &marker)).context("waiting for the restored page")?;
+        wait_for(addr, &path, |body| !contains(body, &marker))
+            .context("waiting for the restored page")?;
         sleep(Duration::from_millis(300));
     }
     drop(server);
-    Ok(ServeResult { count, ready, latencies })
+    Ok(ServeResult {
+        count,
+        ready,
+        latencies,
+    })
 }
 
 /// Polls `path` every [`POLL`] until `done` accepts a 200 body; returns the time it took.
@@ -131,5 +147,7 @@ fn wait_for(addr: SocketAddr, path: &str, done: impl Fn(&[u8]) -> bool) -> Resul
 }
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
 }

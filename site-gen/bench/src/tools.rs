@@ -12,7 +12,14 @@ pub fn ensure_hugo() -> Result<String> {
     }
     eprintln!("bench: installing Debian's hugo");
     let status = Command::new("apt-get")
-        .args(["install", "-y", "--no-install-recommends", "-o", "DPkg::Lock::Timeout=600", "hugo"])
+        .args([
+            "install",
+            "-y",
+            "--no-install-recommends",
+            "-o",
+            "DPkg::Lock::Timeout=600",
+            "hugo",
+        ])
         .env("DEBIAN_FRONTEND", "noninteractive")
         .status()
         .context("running apt-get")?;
@@ -23,8 +30,14 @@ pub fn ensure_hugo() -> Result<String> {
 }
 
 fn hugo_version() -> Option<String> {
-    let out = Command::new("hugo").arg("version").stderr(Stdio::null()).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    let out = Command::new("hugo")
+        .arg("version")
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 /// Builds `site-gen` in release mode and returns the binary's path.
@@ -47,7 +60,9 @@ pub fn build_site_gen(repo: &Path) -> Result<PathBuf> {
 
 /// The cargo target directory (`CARGO_TARGET_DIR` or `<repo>/target`).
 pub fn target_dir(repo: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo.join("target"))
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo.join("target"))
 }
 
 /// One line describing the CPU and core count.
@@ -55,14 +70,27 @@ pub fn machine() -> String {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let model = cpuinfo
         .lines()
-        .find_map(|l| l.strip_prefix("model name").and_then(|r| r.split_once(':')).map(|(_, m)| m.trim().to_string()))
+        .find_map(|l| {
+            l.strip_prefix("model name")
+                .and_then(|r| r.split_once(':'))
+                .map(|(_, m)| m.trim().to_string())
+        })
         .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let mem_kib = std::fs::read_to_string("/proc/meminfo")
         .ok()
-        .and_then(|m| m.lines().next().and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()))
+        .and_then(|m| {
+            m.lines()
+                .next()
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
         .unwrap_or(0);
-    format!("{model}, {cores} cores, {:.0} GB RAM", mem_kib as f64 / 1024.0 / 1024.0)
+    format!(
+        "{model}, {cores} cores, {:.0} GB RAM",
+        mem_kib as f64 / 1024.0 / 1024.0
+    )
 }
 
 /// Short commit of the work tree (with `+dirty` when site-gen has uncommitted changes).
@@ -77,6 +105,7 @@ pub fn commit(repo: &Path) -> String {
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
     };
     let head = git(&["rev-parse", "--short", "HEAD"]).unwrap_or_else(|| "unknown".into());
-    let dirty = git(&["status", "--porcelain", "--", "site-gen/src", "themes"]).is_some_and(|s| !s.is_empty());
+    let dirty = git(&["status", "--porcelain", "--", "site-gen/src", "themes"])
+        .is_some_and(|s| !s.is_empty());
     if dirty { format!("{head}+dirty") } else { head }
 }

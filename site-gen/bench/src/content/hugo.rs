@@ -13,6 +13,7 @@ use std::path::Path;
 const CONFIG: &str = r##"baseURL = "https://codewithus.example.gov.bc.ca/"
 title = "Code With Us"
 languageCode = "en-ca"
+buildFuture = true
 disableKinds = ["taxonomy", "term"]
 
 [outputs]
@@ -43,7 +44,7 @@ const BASEOF: &str = r##"<!DOCTYPE html>
 </html>
 "##;
 
-const STATUS: &str = r##"{{ $s := "Open" }}{{ if eq .Params.status "cancelled" }}{{ $s = "Cancelled" }}{{ else if .Params.award }}{{ $s = "Awarded" }}{{ else if .Params.proposal_deadline.Before now }}{{ $s = "Under evaluation" }}{{ end }}<span class="status">{{ $s }}</span>"##;
+const STATUS: &str = r##"{{ $s := "Open" }}{{ if eq .Params.status "cancelled" }}{{ $s = "Cancelled" }}{{ else if .Params.award }}{{ $s = "Awarded" }}{{ else if (time .Params.proposal_deadline).Before now }}{{ $s = "Under evaluation" }}{{ end }}<span class="status">{{ $s }}</span>"##;
 
 const CARD: &str = r##"<li class="card"><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
 {{ partial "status.html" . }}
@@ -145,7 +146,10 @@ pub fn write(site: &Site, root: &Path) -> Result<()> {
         ("layouts/partials/card.html", CARD),
         ("static/css/site.css", CSS),
         ("content/_index.md", INDEX_MD),
-        ("content/opportunities/_index.md", "---\ntitle: \"Opportunities\"\n---\n"),
+        (
+            "content/opportunities/_index.md",
+            "---\ntitle: \"Opportunities\"\n---\n",
+        ),
     ];
     for (path, text) in files {
         let path = root.join(path);
@@ -156,14 +160,33 @@ pub fn write(site: &Site, root: &Path) -> Result<()> {
     fs::create_dir_all(content.join("wiki"))?;
     for i in 0..site.len() {
         let o = site.opportunity(i);
-        let draft = if o.kind == Kind::Draft { "draft: true\n" } else { "" };
-        let text = format!("---\n{}date: {}\n{draft}---\n\n{}", front_matter(&o), o.posted, o.body);
-        fs::write(content.join("opportunities").join(format!("{}.md", o.slug)), text)?;
+        let draft = if o.kind == Kind::Draft {
+            "draft: true\n"
+        } else {
+            ""
+        };
+        let text = format!(
+            "---\n{}date: {}\n{draft}---\n\n{}",
+            front_matter(&o),
+            o.posted,
+            o.body
+        );
+        fs::write(
+            content.join("opportunities").join(format!("{}.md", o.slug)),
+            text,
+        )?;
     }
     for k in 0..WIKI_PAGES {
         let page = site.wiki_page(k);
-        let name = if page.path == "index" { "_index".to_string() } else { page.path.clone() };
-        fs::write(content.join("wiki").join(format!("{name}.md")), wiki_page(&page))?;
+        let name = if page.path == "index" {
+            "_index".to_string()
+        } else {
+            page.path.clone()
+        };
+        fs::write(
+            content.join("wiki").join(format!("{name}.md")),
+            wiki_page(&page),
+        )?;
     }
     Ok(())
 }

@@ -30,7 +30,11 @@ pub fn generate(out: &Path, themes: &Path, count: usize) -> Result<Sites> {
     let site = model::Site::new(SEED, count);
     let ours = out.join(format!("site-{count}"));
     let hugo = out.join(format!("hugo-{count}"));
-    for dir in [ours.join("content"), hugo.join("content"), hugo.join("layouts")] {
+    for dir in [
+        ours.join("content"),
+        hugo.join("content"),
+        hugo.join("layouts"),
+    ] {
         if dir.exists() {
             fs::remove_dir_all(&dir).with_context(|| format!("removing {}", dir.display()))?;
         }

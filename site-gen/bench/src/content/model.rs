@@ -171,7 +171,10 @@ pub struct Site {
 impl Site {
     /// A site of `count` opportunities drawn from `seed`.
     pub fn new(seed: u64, count: usize) -> Self {
-        Site { seed, slugs: (0..count).map(|i| slug(seed, i)).collect() }
+        Site {
+            seed,
+            slugs: (0..count).map(|i| slug(seed, i)).collect(),
+        }
     }
 
     /// Number of opportunities.
@@ -221,10 +224,16 @@ impl Site {
             )
         });
         let skill_count = rng.range(2, 5) as usize;
-        let skills: Vec<&'static str> = rng.distinct(SKILLS, skill_count).into_iter().copied().collect();
+        let skills: Vec<&'static str> = rng
+            .distinct(SKILLS, skill_count)
+            .into_iter()
+            .copied()
+            .collect();
 
         let deadline = match kind {
-            Kind::Open | Kind::Cancelled | Kind::Draft => date(2027, 1, 5) + days(rng.range(0, 300)),
+            Kind::Open | Kind::Cancelled | Kind::Draft => {
+                date(2027, 1, 5) + days(rng.range(0, 300))
+            }
             Kind::ClosingSoon => TODAY + days(rng.range(1, 6)),
             Kind::UnderEvaluation => date(2026, 9, 1) + days(rng.range(0, 70)),
             Kind::Awarded => date(2026, 6, 1) + days(rng.range(0, 150)),
@@ -242,7 +251,10 @@ impl Site {
         let mut addenda: Vec<Addendum> = (0..[0, 0, 0, 1, 2][rng.below(5)])
             .map(|_| Addendum {
                 date: (deadline - days(rng.range(3, 40))).min(date(2026, 11, 20)),
-                text: format!("{} See `fixtures/sample.json` in the repository.", sentence(&mut rng)),
+                text: format!(
+                    "{} See `fixtures/sample.json` in the repository.",
+                    sentence(&mut rng)
+                ),
             })
             .collect();
         addenda.sort_by_key(|a| a.date);
@@ -292,9 +304,18 @@ impl Site {
         let mut tech = String::from("| Item | Choice |\n|------|--------|\n");
         let _ = writeln!(tech, "| Language | {} |", skills[0]);
         let _ = writeln!(tech, "| Database | PostgreSQL 16, read-only replica |");
-        let _ = writeln!(tech, "| Deployment | Container on the {} platform |", rng.pick(&["OpenShift", "AWS", "Azure"]));
-        let _ = write!(tech, "\n{} Configuration lives in `config/{}.toml`.", paragraph(rng, 3), rng.pick(NOUNS).replace(' ', "-"));
-        if i % 5 == 0 {
+        let _ = writeln!(
+            tech,
+            "| Deployment | Container on the {} platform |",
+            rng.pick(&["OpenShift", "AWS", "Azure"])
+        );
+        let _ = write!(
+            tech,
+            "\n{} Configuration lives in `config/{}.toml`.",
+            paragraph(rng, 3),
+            rng.pick(NOUNS).replace(' ', "-")
+        );
+        if i.is_multiple_of(5) {
             tech.push_str("\n\n");
             tech.push_str(&rust_block(rng));
         }
@@ -304,7 +325,8 @@ impl Site {
         let links: Vec<String> = (0..3)
             .filter_map(|k| {
                 let text = ["a related opportunity", "earlier work", "a similar project"][k];
-                self.linkable(rng, Some(i)).map(|s| format!("[{text}](/opportunities/{s}/)"))
+                self.linkable(rng, Some(i))
+                    .map(|s| format!("[{text}](/opportunities/{s}/)"))
             })
             .collect();
         if !links.is_empty() {
@@ -343,17 +365,32 @@ impl Site {
         let mut rng = Rng::for_item(self.seed, STREAM_WIKI, k as u64);
         let (path, title) = match k {
             0 => ("index".to_string(), "How Code With Us works".to_string()),
-            k if k <= WIKI_CORE.len() => (WIKI_CORE[k - 1].0.to_string(), WIKI_CORE[k - 1].1.to_string()),
+            k if k <= WIKI_CORE.len() => (
+                WIKI_CORE[k - 1].0.to_string(),
+                WIKI_CORE[k - 1].1.to_string(),
+            ),
             k => (
                 format!("guide-{k:02}"),
-                format!("Guide {k}: {} {}s", capitalize(rng.pick(ADJECTIVES)), rng.pick(NOUNS)),
+                format!(
+                    "Guide {k}: {} {}s",
+                    capitalize(rng.pick(ADJECTIVES)),
+                    rng.pick(NOUNS)
+                ),
             ),
         };
-        let mut body = format!("{}\n\n## Before you start\n\n{}\n\n", paragraph(&mut rng, 5), paragraph(&mut rng, 4));
+        let mut body = format!(
+            "{}\n\n## Before you start\n\n{}\n\n",
+            paragraph(&mut rng, 5),
+            paragraph(&mut rng, 4)
+        );
         for _ in 0..4 {
             let _ = writeln!(body, "- {}", sentence(&mut rng));
         }
-        let _ = write!(body, "\n## Next steps\n\n{}\n\nSee also:\n\n", paragraph(&mut rng, 4));
+        let _ = write!(
+            body,
+            "\n## Next steps\n\n{}\n\nSee also:\n\n",
+            paragraph(&mut rng, 4)
+        );
         for _ in 0..3 {
             let other = rng.below(WIKI_PAGES);
             let (href, text) = wiki_link(other);
@@ -362,7 +399,13 @@ impl Site {
         if let Some(s) = self.linkable(&mut rng, None) {
             let _ = writeln!(body, "- [an example opportunity](/opportunities/{s}/)");
         }
-        WikiPage { path, title, weight: k as u32 + 1, description: sentence(&mut rng), body }
+        WikiPage {
+            path,
+            title,
+            weight: k as u32 + 1,
+            description: sentence(&mut rng),
+            body,
+        }
     }
 }
 
@@ -370,7 +413,10 @@ impl Site {
 fn wiki_link(k: usize) -> (String, String) {
     match k {
         0 => ("/wiki/".to_string(), "the wiki home".to_string()),
-        k if k <= WIKI_CORE.len() => (format!("/wiki/{}/", WIKI_CORE[k - 1].0), WIKI_CORE[k - 1].1.to_lowercase()),
+        k if k <= WIKI_CORE.len() => (
+            format!("/wiki/{}/", WIKI_CORE[k - 1].0),
+            WIKI_CORE[k - 1].1.to_lowercase(),
+        ),
         k => (format!("/wiki/guide-{k:02}/"), format!("guide {k}")),
     }
 }
@@ -384,13 +430,22 @@ fn person(rng: &mut Rng) -> Person {
     let last = rng.pick(LAST_NAMES);
     Person {
         name: format!("{first} {last}"),
-        email: format!("{}.{}@example.gov.bc.ca", first.to_lowercase(), last.to_lowercase()),
+        email: format!(
+            "{}.{}@example.gov.bc.ca",
+            first.to_lowercase(),
+            last.to_lowercase()
+        ),
     }
 }
 
 /// Evaluation criteria whose points sum to 100.
 fn evaluation(rng: &mut Rng, skills: &[&str]) -> Vec<Criterion> {
-    const SPLITS: &[&[u32]] = &[&[40, 30, 20, 10], &[35, 30, 20, 15], &[50, 30, 20], &[40, 35, 25]];
+    const SPLITS: &[&[u32]] = &[
+        &[40, 30, 20, 10],
+        &[35, 30, 20, 15],
+        &[50, 30, 20],
+        &[40, 35, 25],
+    ];
     let names = [
         format!("Experience with {}", skills[0]),
         "Proposed approach, including testing".to_string(),
@@ -430,7 +485,14 @@ mod tests {
     #[test]
     fn every_kind_occurs_in_a_hundred() {
         let kinds: Vec<Kind> = (0..100).map(kind).collect();
-        for k in [Kind::Open, Kind::ClosingSoon, Kind::UnderEvaluation, Kind::Awarded, Kind::Cancelled, Kind::Draft] {
+        for k in [
+            Kind::Open,
+            Kind::ClosingSoon,
+            Kind::UnderEvaluation,
+            Kind::Awarded,
+            Kind::Cancelled,
+            Kind::Draft,
+        ] {
             assert!(kinds.contains(&k), "{k:?}");
         }
     }

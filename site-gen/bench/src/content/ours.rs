@@ -42,11 +42,17 @@ pub fn write(site: &Site, root: &Path, themes: &Path) -> Result<()> {
     for i in 0..site.len() {
         let o = site.opportunity(i);
         let text = format!("---\n{}---\n\n{}", front_matter(&o), o.body);
-        fs::write(content.join("opportunities").join(format!("{}.md", o.slug)), text)?;
+        fs::write(
+            content.join("opportunities").join(format!("{}.md", o.slug)),
+            text,
+        )?;
     }
     for k in 0..WIKI_PAGES {
         let page = site.wiki_page(k);
-        fs::write(content.join("wiki").join(format!("{}.md", page.path)), wiki_page(&page))?;
+        fs::write(
+            content.join("wiki").join(format!("{}.md", page.path)),
+            wiki_page(&page),
+        )?;
     }
     let link = root.join("themes");
     if fs::symlink_metadata(&link).is_err() {
@@ -67,14 +73,23 @@ pub fn front_matter(o: &Opportunity) -> String {
     let _ = writeln!(y, "title: {}", q(&o.title));
     let _ = writeln!(y, "teaser: {}", q(&o.teaser));
     let _ = writeln!(y, "organization: {}", q(o.organization));
-    let _ = writeln!(y, "product_owner:\n  name: {}\n  email: {}", q(&o.owner.name), q(&o.owner.email));
+    let _ = writeln!(
+        y,
+        "product_owner:\n  name: {}\n  email: {}",
+        q(&o.owner.name),
+        q(&o.owner.email)
+    );
     let _ = writeln!(y, "reward: {}", o.reward);
     let _ = writeln!(y, "location: {}", q(o.location));
     let _ = writeln!(y, "remote: {}", o.remote);
     if let Some(details) = &o.remote_details {
         let _ = writeln!(y, "remote_details: {}", q(details));
     }
-    let _ = writeln!(y, "skills: [{}]", o.skills.iter().map(|s| q(s)).collect::<Vec<_>>().join(", "));
+    let _ = writeln!(
+        y,
+        "skills: [{}]",
+        o.skills.iter().map(|s| q(s)).collect::<Vec<_>>().join(", ")
+    );
     let _ = writeln!(y, "proposal_deadline: {}", o.deadline);
     let _ = writeln!(y, "assignment_date: {}", o.assignment);
     let _ = writeln!(y, "start_date: {}", o.start);
@@ -89,7 +104,12 @@ pub fn front_matter(o: &Opportunity) -> String {
     }
     y.push_str("evaluation_criteria:\n");
     for c in &o.evaluation {
-        let _ = writeln!(y, "  - {{ criterion: {}, points: {} }}", q(&c.criterion), c.points);
+        let _ = writeln!(
+            y,
+            "  - {{ criterion: {}, points: {} }}",
+            q(&c.criterion),
+            c.points
+        );
     }
     y.push_str("proposal_requirements:\n");
     for r in &o.requirements {
@@ -133,9 +153,22 @@ mod tests {
         let site = Site::new(1, 20);
         let fm = front_matter(&site.opportunity(2));
         for key in [
-            "title:", "teaser:", "organization:", "product_owner:", "reward:", "location:", "remote:",
-            "skills:", "proposal_deadline:", "assignment_date:", "start_date:", "repository:",
-            "questions:", "acceptance_criteria:", "evaluation_criteria:", "proposal_requirements:",
+            "title:",
+            "teaser:",
+            "organization:",
+            "product_owner:",
+            "reward:",
+            "location:",
+            "remote:",
+            "skills:",
+            "proposal_deadline:",
+            "assignment_date:",
+            "start_date:",
+            "repository:",
+            "questions:",
+            "acceptance_criteria:",
+            "evaluation_criteria:",
+            "proposal_requirements:",
             "status:",
         ] {
             assert!(fm.contains(key), "{key} missing in\n{fm}");

@@ -29,7 +29,10 @@ pub fn sentence(rng: &mut Rng) -> String {
 
 /// A paragraph of `sentences` sentences, wrapped at about 100 columns like hand-written content.
 pub fn paragraph(rng: &mut Rng, sentences: usize) -> String {
-    let joined = (0..sentences).map(|_| sentence(rng)).collect::<Vec<_>>().join(" ");
+    let joined = (0..sentences)
+        .map(|_| sentence(rng))
+        .collect::<Vec<_>>()
+        .join(" ");
     wrap(&joined, 100)
 }
 
