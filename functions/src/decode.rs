@@ -27,9 +27,7 @@ pub fn decode(request: &Request<Bytes>) -> Result<ProposalForm, DecodeError> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
     let body = request.body();
-    if body.len() > limits::BODY_BYTES
-        || announced.is_some_and(|n| n > limits::BODY_BYTES as u64)
-    {
+    if body.len() > limits::BODY_BYTES || announced.is_some_and(|n| n > limits::BODY_BYTES as u64) {
         return Err(DecodeError::TooLarge);
     }
     if !is_form_content_type(request.headers().get(header::CONTENT_TYPE)) {
@@ -69,7 +67,10 @@ pub fn decode_body(body: &[u8]) -> Result<ProposalForm, DecodeError> {
     }
     // Separators are ASCII, so the whole body decodes to UTF-8 exactly when each name and
     // value does.
-    if percent_encoding::percent_decode(body).decode_utf8().is_err() {
+    if percent_encoding::percent_decode(body)
+        .decode_utf8()
+        .is_err()
+    {
         return malformed("an encoded value is not valid UTF-8");
     }
     let mut seen = HashSet::new();
@@ -123,12 +124,24 @@ mod tests {
         use DecodeError::*;
         let cases: [(Option<&str>, &[u8], DecodeError); 8] = [
             (None, b"a=b", UnsupportedType),
-            (Some("multipart/form-data; boundary=x"), b"a=b", UnsupportedType),
-            (Some("application/x-www-form-urlencoded; charset=latin1"), b"a=b", UnsupportedType),
+            (
+                Some("multipart/form-data; boundary=x"),
+                b"a=b",
+                UnsupportedType,
+            ),
+            (
+                Some("application/x-www-form-urlencoded; charset=latin1"),
+                b"a=b",
+                UnsupportedType,
+            ),
             (FORM, b"legal_name=%C3", Malformed(String::new())),
             (FORM, b"legal_name=\xff", Malformed(String::new())),
             (FORM, b"legal_name=50%", Malformed(String::new())),
-            (FORM, b"email=a%40b.ca&email=c%40d.ca", Malformed(String::new())),
+            (
+                FORM,
+                b"email=a%40b.ca&email=c%40d.ca",
+                Malformed(String::new()),
+            ),
             (FORM, b"legal_name=%zz", Malformed(String::new())),
         ];
         for (ct, body, expected) in cases {

@@ -53,7 +53,11 @@ pub fn render_form(target: FormTarget<'_>, values: &ProposalForm, errors: &[Fiel
         escape_html(target.terms_version)
     );
 
-    proponent_type(&mut html, &values.proponent_type, &errors_for(field::PROPONENT_TYPE));
+    proponent_type(
+        &mut html,
+        &values.proponent_type,
+        &errors_for(field::PROPONENT_TYPE),
+    );
     let text_fields = [
         TextField {
             name: field::LEGAL_NAME,
@@ -359,7 +363,10 @@ mod tests {
             field::TERMS_VERSION,
             field::HONEYPOT,
         ] {
-            assert!(html.contains(&format!(r#"name="{name}""#)), "{name} missing");
+            assert!(
+                html.contains(&format!(r#"name="{name}""#)),
+                "{name} missing"
+            );
         }
         assert!(!html.contains("error-summary"));
         assert!(!html.contains("aria-invalid"));
@@ -394,14 +401,21 @@ mod tests {
         };
         let html = render_form(target, &values, &errors);
         assert!(!html.contains("<script>"));
-        assert!(!html.contains("</textarea><"));
+        assert_eq!(
+            html.matches("</textarea>").count(),
+            2,
+            "only the two real ends"
+        );
+        assert!(html.contains("&lt;/textarea&gt;"));
         assert!(!html.contains("<b>"));
         assert!(html.contains(r##"href="#proposal-email""##));
         assert!(html.contains(r##"href="#proposal-proponent_type-individual""##));
         assert!(html.contains(r#"id="proposal-email-error""#));
         assert!(html.contains(r#"aria-describedby="proposal-email-hint proposal-email-error" required aria-invalid="true""#));
         assert!(html.contains(r#"value="organization" required checked"#));
-        assert!(html.contains(r#"value="yes" required aria-describedby="proposal-accept_terms-hint" checked"#));
+        assert!(html.contains(
+            r#"value="yes" required aria-describedby="proposal-accept_terms-hint" checked"#
+        ));
         assert!(html.contains("There are 2 problems"));
     }
 }

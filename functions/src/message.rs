@@ -195,7 +195,11 @@ fn owner_body(
         text,
         "A proposal{} was submitted for \"{}\" ({}).\n",
         if proposal.version > 1 {
-            format!(" (version {}, replacing version {})", proposal.version, proposal.version - 1)
+            format!(
+                " (version {}, replacing version {})",
+                proposal.version,
+                proposal.version - 1
+            )
         } else {
             String::new()
         },

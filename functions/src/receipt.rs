@@ -52,8 +52,7 @@ fn verified(request: &Request<Bytes>, secret: &str) -> Option<(String, String, u
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).ok()?;
     mac.update(format!("receipt\0{slug}\0{id}\0{version}").as_bytes());
     let given = hex::decode(&sig).ok()?;
-    (given.len() == 16 && mac.verify_truncated_left(&given).is_ok())
-        .then_some((slug, id, version))
+    (given.len() == 16 && mac.verify_truncated_left(&given).is_ok()).then_some((slug, id, version))
 }
 
 /// Handles `GET /api/proposals/receipt?…`: 200 with the receipt, 404 when the link is not one
@@ -64,7 +63,9 @@ pub fn receipt(request: &Request<Bytes>, registry: &Registry, config: &Config) -
             StatusCode::NOT_FOUND,
             Some(registry),
             "Receipt not found",
-            &["This receipt link is incomplete or was changed. Your emailed receipt has the proposal id."],
+            &[
+                "This receipt link is incomplete or was changed. Your emailed receipt has the proposal id.",
+            ],
             "",
         );
     };

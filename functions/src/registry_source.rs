@@ -70,12 +70,13 @@ impl RegistrySource for RegistryFile {
             return Ok(Arc::clone(registry));
         }
         let json = std::fs::read_to_string(&self.path).map_err(read_error)?;
-        let registry = Arc::new(Registry::from_json(&json).map_err(|source| {
-            RegistryError::Parse {
-                path: self.path.clone(),
-                source,
-            }
-        })?);
+        let registry =
+            Arc::new(
+                Registry::from_json(&json).map_err(|source| RegistryError::Parse {
+                    path: self.path.clone(),
+                    source,
+                })?,
+            );
         *cached = Some((stamp.0, stamp.1, Arc::clone(&registry)));
         Ok(registry)
     }

@@ -30,9 +30,11 @@ pub fn page(
     let title = escape_html(title);
     let html = match registry {
         Some(registry) => registry.page(&title, main_html),
-        None => fallback_shell()
-            .replacen(TITLE_MARKER, &title, 1)
-            .replacen(MAIN_MARKER, main_html, 1),
+        None => {
+            fallback_shell()
+                .replacen(TITLE_MARKER, &title, 1)
+                .replacen(MAIN_MARKER, main_html, 1)
+        }
     };
     let mut response = Response::new(Bytes::from(html));
     *response.status_mut() = status;

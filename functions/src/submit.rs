@@ -239,7 +239,9 @@ fn refused(registry: &Registry, error: &DecodeError) -> Response<Bytes> {
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Some(registry),
             "Unsupported form data",
-            &["Your proposal was not saved: this address accepts only the HTML form (application/x-www-form-urlencoded, UTF-8)."],
+            &[
+                "Your proposal was not saved: this address accepts only the HTML form (application/x-www-form-urlencoded, UTF-8).",
+            ],
             back,
         ),
         DecodeError::Malformed(why) => message(

@@ -1,1 +1,647 @@
-//! placeholder
+//! The behaviour suite every [`ProposalStore`] + [`Mailer`] pair must pass, written once and
+//! run against redb here (`cargo test -p functions`) and against DynamoDB + SES (moto) by the
+//! AWS tests (feature `testing`).
+//!
+//! Each scenario takes a fresh, empty store and drives it through [`App::handle`] with real
+//! HTTP requests, a fixture [`Registry`] and the fixed test clock [`NOW`]; failures panic.
+
+use crate::app::{AfterSubmit, App, Clock, Config, SUBMIT_PATH};
+use crate::mail::{MailError, MailKind, MailState, Mailer, OutboxMail};
+use crate::store::{ProposalKey, ProposalStore};
+use async_trait::async_trait;
+use bytes::Bytes;
+use cwu_domain::opportunity::{Contact, Criterion, Lifecycle};
+use cwu_domain::proposal::{ACCEPTED, field};
+use cwu_domain::registry::{MAIN_MARKER, SiteInfo, TITLE_MARKER};
+use cwu_domain::{Registry, RegistryEntry, Reward};
+use http::{Request, Response, StatusCode, header};
+use jiff::{SignedDuration, Timestamp};
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// The fixed test clock: 2026-11-24T12:00:00-08:00.
+pub fn now() -> Timestamp {
+    NOW.parse().expect("a valid instant")
+}
+/// [`now`] as text.
+pub const NOW: &str = "2026-11-24T12:00:00-08:00";
+/// An opportunity open at [`NOW`] (deadline 2027-03-12, 4 PM Vancouver).
+pub const OPEN: &str = "permit-api";
+/// An opportunity whose deadline passed before [`NOW`].
+pub const CLOSED: &str = "closed-dashboard";
+/// A cancelled opportunity.
+pub const CANCELLED: &str = "cancelled-portal";
+/// The terms version of the fixture site.
+pub const TERMS: &str = "2026-06";
+/// The product owner of every fixture opportunity.
+pub const OWNER_EMAIL: &str = "priya.sandhu@gov.bc.ca";
+/// The sender of every fixture mail.
+pub const MAIL_FROM: &str = "Code With Us <noreply@cwu.example.ca>";
+
+fn entry(slug: &str, title: &str, deadline: &str, lifecycle: Lifecycle) -> RegistryEntry {
+    RegistryEntry {
+        slug: slug.into(),
+        title: title.into(),
+        url: format!("https://cwu.example.ca/opportunities/{slug}/"),
+        organization: "Ministry of Forests".into(),
+        owner: Contact {
+            name: "Priya Sandhu".into(),
+            email: OWNER_EMAIL.into(),
+        },
+        reward: Reward::new(25_000).expect("valid reward"),
+        deadline: deadline.parse().expect("valid deadline"),
+        lifecycle,
+        awarded: false,
+        proposal_requirements: vec!["Describe your approach.".into()],
+        evaluation_criteria: vec![
+            Criterion {
+                criterion: "Approach".into(),
+                points: 60,
+            },
+            Criterion {
+                criterion: "Experience <with> Rust & APIs".into(),
+                points: 40,
+            },
+        ],
+        questions: "https://github.com/bcgov/permit-status/issues/1".into(),
+    }
+}
+
+/// A registry with [`OPEN`], [`CLOSED`] and [`CANCELLED`] and a small valid page shell.
+pub fn registry() -> Registry {
+    let opportunities = [
+        entry(
+            OPEN,
+            "Permit status API for the Ministry of Forests",
+            "2027-03-13T00:00:00Z",
+            Lifecycle::Published,
+        ),
+        entry(
+            CLOSED,
+            "Wildfire dashboard",
+            "2026-11-02T00:00:00Z",
+            Lifecycle::Published,
+        ),
+        entry(
+            CANCELLED,
+            "Parks portal",
+            "2027-03-13T00:00:00Z",
+            Lifecycle::Cancelled,
+        ),
+    ];
+    Registry {
+        generated_at: now(),
+        site: SiteInfo {
+            title: "Code With Us".into(),
+            base_url: "https://cwu.example.ca".into(),
+            contact_email: "codewithus@gov.bc.ca".into(),
+            terms_version: TERMS.into(),
+        },
+        page_shell: format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{TITLE_MARKER} | Code With Us</title></head><body><main id=\"main\">{MAIN_MARKER}</main></body></html>"
+        ),
+        opportunities: opportunities
+            .into_iter()
+            .map(|e| (e.slug.clone(), e))
+            .collect::<BTreeMap<_, _>>(),
+    }
+}
+
+/// A mailer that records what it sends and fails the first `fail_first` attempts.
+#[derive(Default)]
+pub struct RecordingMailer {
+    fail_first: AtomicUsize,
+    attempts: AtomicUsize,
+    sent: Mutex<Vec<OutboxMail>>,
+}
+
+impl RecordingMailer {
+    /// A mailer failing its first `n` attempts, then succeeding.
+    pub fn failing_first(n: usize) -> Self {
+        RecordingMailer {
+            fail_first: AtomicUsize::new(n),
+            ..RecordingMailer::default()
+        }
+    }
+
+    /// Every mail sent, in order.
+    pub fn sent(&self) -> Vec<OutboxMail> {
+        self.sent.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// How many times `send` was called.
+    pub fn attempts(&self) -> usize {
+        self.attempts.load(Ordering::SeqCst)
+    }
+}
+
+#[async_trait]
+impl Mailer for RecordingMailer {
+    async fn send(&self, mail: &OutboxMail) -> Result<(), MailError> {
+        self.attempts.fetch_add(1, Ordering::SeqCst);
+        let failing = self
+            .fail_first
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok();
+        if failing {
+            return Err(MailError("simulated mail service outage".into()));
+        }
+        self.sent
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(mail.clone());
+        Ok(())
+    }
+}
+
+/// An app over `store` and `mailer` with the fixture registry and a clock fixed at `at`.
+pub fn app_at(
+    store: Arc<dyn ProposalStore>,
+    mailer: Arc<dyn Mailer>,
+    after_submit: AfterSubmit,
+    at: Timestamp,
+) -> App {
+    let clock: Clock = Arc::new(move || at);
+    App::new(
+        store,
+        mailer,
+        Arc::new(Arc::new(registry())),
+        Config {
+            mail_from: MAIL_FROM.into(),
+            secret: "test secret".into(),
+            after_submit,
+        },
+    )
+    .with_clock(clock)
+}
+
+/// A valid form for [`OPEN`] from `email`, as `(name, value)` pairs.
+pub fn fields(email: &str, proposal: &str) -> Vec<(&'static str, String)> {
+    vec![
+        (field::OPPORTUNITY, OPEN.into()),
+        (field::PROPONENT_TYPE, "individual".into()),
+        (field::LEGAL_NAME, "Ana Lee".into()),
+        (field::ORGANIZATION_NAME, String::new()),
+        (field::EMAIL, email.into()),
+        (field::PHONE, "250-555-0100".into()),
+        (field::PROPOSAL, proposal.into()),
+        (field::COMMENTS, String::new()),
+        (field::ACCEPT_TERMS, ACCEPTED.into()),
+        (field::TERMS_VERSION, TERMS.into()),
+        (field::HONEYPOT, String::new()),
+    ]
+}
+
+/// URL-encodes form pairs.
+pub fn encode(pairs: &[(&str, String)]) -> String {
+    let mut serializer = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in pairs {
+        serializer.append_pair(name, value);
+    }
+    serializer.finish()
+}
+
+/// A browser-like form POST of `body` to the submit address.
+pub fn post(body: impl Into<Bytes>) -> Request<Bytes> {
+    Request::post(SUBMIT_PATH)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::USER_AGENT, "behaviour-suite/1")
+        .body(body.into())
+        .expect("a valid request")
+}
+
+/// The response body as text.
+pub fn text(response: &Response<Bytes>) -> String {
+    String::from_utf8_lossy(response.body()).into_owned()
+}
+
+fn key(email: &str) -> ProposalKey {
+    ProposalKey {
+        opportunity: OPEN.into(),
+        email: email.into(),
+    }
+}
+
+async fn submit(app: &App, email: &str, proposal: &str) -> Response<Bytes> {
+    app.handle(post(encode(&fields(email, proposal)))).await
+}
+
+fn location(response: &Response<Bytes>) -> String {
+    response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// First submission → version 1; a changed resubmission → version 2 with version 1 kept; a
+/// proposal's two mails (owner with Reply-To, receipt) are sent once each.
+pub async fn resubmission_keeps_history(store: Arc<dyn ProposalStore>) {
+    let mailer = Arc::new(RecordingMailer::default());
+    let app = app_at(store.clone(), mailer.clone(), AfterSubmit::SendNew, now());
+    let first = submit(&app, "Ana@Example.org", "First draft.").await;
+    assert_eq!(first.status(), StatusCode::SEE_OTHER, "{}", text(&first));
+    assert!(location(&first).contains("version=1"));
+    let second = submit(&app, "ana@example.org ", "Second draft.").await;
+    assert_eq!(second.status(), StatusCode::SEE_OTHER);
+    assert!(location(&second).contains("version=2"));
+
+    let history = store
+        .history(&key("ana@example.org"))
+        .await
+        .expect("history");
+    assert_eq!(
+        history.iter().map(|p| p.version).collect::<Vec<_>>(),
+        [1, 2]
+    );
+    assert_eq!(history[0].fields.proposal, "First draft.");
+    assert_ne!(history[0].id, history[1].id);
+    let current = store.current(&key("ana@example.org")).await.expect("read");
+    assert_eq!(current.as_ref(), history.last());
+    let current = current.expect("stored");
+    assert_eq!(current.user_agent.as_deref(), Some("behaviour-suite/1"));
+    assert_eq!(current.terms_accepted_at, now());
+    assert_eq!(current.fields.terms_version, TERMS);
+    assert_eq!(store.proposals(OPEN).await.expect("list").len(), 1);
+
+    let sent = mailer.sent();
+    assert_eq!(sent.len(), 4, "two mails per version");
+    let owner = sent
+        .iter()
+        .find(|m| m.kind == MailKind::Owner && m.proposal_id == current.id)
+        .expect("owner mail for version 2");
+    assert_eq!(owner.to, [OWNER_EMAIL]);
+    assert!(
+        owner
+            .raw
+            .contains("Reply-To: \"Ana Lee\" <ana@example.org>")
+            || owner.raw.contains("Reply-To: Ana Lee <ana@example.org>"),
+        "{}",
+        owner.raw
+    );
+    assert!(owner.subject.contains("Permit status API") && owner.subject.contains("Ana Lee"));
+    let receipt = sent
+        .iter()
+        .find(|m| m.kind == MailKind::Receipt && m.proposal_id == current.id)
+        .expect("receipt for version 2");
+    assert_eq!(receipt.to, ["ana@example.org"]);
+    assert!(receipt.raw.contains(&current.id));
+    for mail in &sent {
+        let stored = store.mail(&mail.id).await.expect("read").expect("stored");
+        assert_eq!(stored.state, MailState::Sent);
+    }
+    assert!(store.pending_mail(100).await.expect("pending").is_empty());
+}
+
+/// Posting the same content again returns the same proposal and version and mails nothing.
+pub async fn identical_post_is_idempotent(store: Arc<dyn ProposalStore>) {
+    let mailer = Arc::new(RecordingMailer::default());
+    let app = app_at(store.clone(), mailer.clone(), AfterSubmit::SendNew, now());
+    let first = submit(&app, "ana@example.org", "Same text.").await;
+    let later = app_at(
+        store.clone(),
+        mailer.clone(),
+        AfterSubmit::SendNew,
+        now() + SignedDuration::from_mins(5),
+    );
+    let again = submit(&later, "ANA@example.org", "Same text.").await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&first), location(&again), "same receipt");
+    assert_eq!(
+        store
+            .history(&key("ana@example.org"))
+            .await
+            .expect("history")
+            .len(),
+        1
+    );
+    assert_eq!(mailer.sent().len(), 2, "no mail for the repeat");
+}
+
+/// 50 identical posts at once → one record, one version, two mails.
+pub async fn concurrent_identical_posts_make_one_record(store: Arc<dyn ProposalStore>) {
+    let mailer = Arc::new(RecordingMailer::default());
+    let app = app_at(store.clone(), mailer.clone(), AfterSubmit::Nothing, now());
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..50 {
+        let app = app.clone();
+        tasks.spawn(async move { submit(&app, "ana@example.org", "Concurrent.").await });
+    }
+    let mut locations = Vec::new();
+    while let Some(response) = tasks.join_next().await {
+        let response = response.expect("task");
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "{}",
+            text(&response)
+        );
+        locations.push(location(&response));
+    }
+    locations.dedup();
+    assert_eq!(locations.len(), 1, "every post got the same receipt");
+    assert_eq!(store.proposals(OPEN).await.expect("list").len(), 1);
+    assert_eq!(
+        store
+            .history(&key("ana@example.org"))
+            .await
+            .expect("history")
+            .len(),
+        1
+    );
+    assert_eq!(store.pending_mail(100).await.expect("pending").len(), 2);
+    let report = app.drain_outbox().await;
+    assert_eq!(report.sent, 2);
+    assert_eq!(mailer.sent().len(), 2);
+}
+
+/// Different contents posted at once for one key → every one becomes its own version.
+pub async fn concurrent_changes_lose_no_version(store: Arc<dyn ProposalStore>) {
+    let mailer = Arc::new(RecordingMailer::default());
+    let app = app_at(store.clone(), mailer, AfterSubmit::Nothing, now());
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..10 {
+        let app = app.clone();
+        tasks.spawn(async move { submit(&app, "ana@example.org", &format!("Draft {i}.")).await });
+    }
+    while let Some(response) = tasks.join_next().await {
+        assert_eq!(response.expect("task").status(), StatusCode::SEE_OTHER);
+    }
+    let history = store
+        .history(&key("ana@example.org"))
+        .await
+        .expect("history");
+    assert_eq!(
+        history.iter().map(|p| p.version).collect::<Vec<_>>(),
+        (1..=10).collect::<Vec<u32>>()
+    );
+    let mut texts: Vec<_> = history.iter().map(|p| p.fields.proposal.clone()).collect();
+    texts.sort();
+    texts.dedup();
+    assert_eq!(texts.len(), 10, "each draft kept once");
+}
+
+/// 200 proponents at once → 200 records and, after draining, 400 mails sent once each.
+pub async fn concurrent_distinct_proponents(store: Arc<dyn ProposalStore>) {
+    let mailer = Arc::new(RecordingMailer::default());
+    let app = app_at(store.clone(), mailer.clone(), AfterSubmit::SendNew, now());
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..200 {
+        let app = app.clone();
+        tasks.spawn(async move {
+            submit(
+                &app,
+                &format!("dev{i}@example.org"),
+                &format!("Proposal {i}."),
+            )
+            .await
+        });
+    }
+    while let Some(response) = tasks.join_next().await {
+        let response = response.expect("task");
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "{}",
+            text(&response)
+        );
+    }
+    assert_eq!(store.proposals(OPEN).await.expect("list").len(), 200);
+    app.drain_outbox().await;
+    let sent = mailer.sent();
+    assert_eq!(sent.len(), 400);
+    let mut ids: Vec<_> = sent.iter().map(|m| m.id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 400, "no mail sent twice");
+    assert!(store.pending_mail(1_000).await.expect("pending").is_empty());
+}
+
+/// A mail service failing its first attempts: each mail still goes exactly once after
+/// drains at later times, and failures are recorded on the mail.
+pub async fn failing_mailer_sends_every_mail_once(store: Arc<dyn ProposalStore>) {
+    let mailer = Arc::new(RecordingMailer::failing_first(7));
+    let app = app_at(store.clone(), mailer.clone(), AfterSubmit::SendNew, now());
+    for i in 0..3 {
+        let response = submit(&app, &format!("dev{i}@example.org"), "Text.").await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "stored even if mail fails"
+        );
+    }
+    assert_eq!(mailer.sent().len(), 0);
+    let failed = store.pending_mail(100).await.expect("pending");
+    assert_eq!(failed.len(), 6);
+    let first = store.mail(&failed[0]).await.expect("read").expect("stored");
+    assert!(first.last_error.is_some() && first.attempts == 1);
+    // Before the retry time, nothing is retried.
+    assert_eq!(app.drain_outbox().await.sent, 0);
+    let mut at = now();
+    for _ in 0..20 {
+        at += SignedDuration::from_hours(2);
+        let later = app_at(store.clone(), mailer.clone(), AfterSubmit::SendNew, at);
+        later.drain_outbox().await;
+    }
+    let sent = mailer.sent();
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for mail in &sent {
+        *counts.entry(mail.id.clone()).or_default() += 1;
+    }
+    assert_eq!(counts.len(), 6, "every mail sent");
+    assert!(counts.values().all(|&n| n == 1), "none twice: {counts:?}");
+    assert_eq!(mailer.attempts(), 6 + 7);
+    assert!(store.pending_mail(100).await.expect("pending").is_empty());
+}
+
+/// Claims exclude each other until the lease ends; stale tokens cannot settle a mail.
+pub async fn claims_are_exclusive(store: Arc<dyn ProposalStore>) {
+    let mailer = Arc::new(RecordingMailer::default());
+    let app = app_at(store.clone(), mailer, AfterSubmit::Nothing, now());
+    submit(&app, "ana@example.org", "Text.").await;
+    let id = store.pending_mail(10).await.expect("pending")[0].clone();
+    let lease = now() + SignedDuration::from_mins(2);
+    let claimed = store
+        .claim_mail(&id, now(), lease)
+        .await
+        .expect("claim")
+        .expect("free");
+    assert_eq!(claimed.attempts, 1);
+    let token = claimed.claim.clone().expect("token");
+    assert!(
+        store
+            .claim_mail(&id, now(), lease)
+            .await
+            .expect("claim")
+            .is_none()
+    );
+    let after = lease + SignedDuration::from_secs(1);
+    let stolen = store
+        .claim_mail(&id, after, after + SignedDuration::from_mins(2))
+        .await;
+    let stolen = stolen.expect("claim").expect("lease expired");
+    assert!(
+        !store.mark_sent(&id, &token, after).await.expect("mark"),
+        "stale token"
+    );
+    let new_token = stolen.claim.expect("token");
+    assert!(store.mark_sent(&id, &new_token, after).await.expect("mark"));
+    assert!(
+        store
+            .claim_mail(&id, after + SignedDuration::from_hours(1), after)
+            .await
+            .expect("claim")
+            .is_none(),
+        "sent mail never claimed again"
+    );
+    assert!(
+        store
+            .claim_mail("no-such-mail", now(), lease)
+            .await
+            .expect("claim")
+            .is_none()
+    );
+}
+
+/// `<script>` and CRLF in every field, duplicated fields, broken encodings, oversized and
+/// truncated bodies: the right status, nothing stored wrongly, nothing injected.
+pub async fn hostile_bodies_are_refused_safely(store: Arc<dyn ProposalStore>) {
+    let mailer = Arc::new(RecordingMailer::default());
+    let app = app_at(store.clone(), mailer.clone(), AfterSubmit::SendNew, now());
+    let script = "<script>alert(1)</script>";
+    let crlf = "x\r\nBcc: victim@evil.test\r\nSubject: pwned";
+    for (name, _) in fields("ana@example.org", "Text.") {
+        for payload in [script, crlf] {
+            let mut pairs = fields("ana@example.org", "Text.");
+            for pair in &mut pairs {
+                if pair.0 == name {
+                    pair.1 = format!("{}{payload}", pair.1);
+                }
+            }
+            let response = app.handle(post(encode(&pairs))).await;
+            let body = text(&response);
+            assert!(!body.contains("<script>"), "{name}: script reflected");
+            for value in response.headers().values() {
+                assert!(!value.as_bytes().contains(&b'\n'), "{name}: header broken");
+            }
+            assert_eq!(
+                response.status(),
+                hostile_status(name, payload == script),
+                "{name} with {payload:?}: {body}"
+            );
+        }
+    }
+    // Accepted: the names with markup (valid text, escaped wherever shown), an individual's
+    // ignored organization name, and markup or line breaks in the free text.
+    let history = store
+        .history(&key("ana@example.org"))
+        .await
+        .expect("history");
+    assert_eq!(history.len(), 6);
+    assert!(history.iter().all(|p| !p.fields.legal_name.contains('\n')));
+    for mail in mailer.sent() {
+        let (headers, body) = mail.raw.split_once("\r\n\r\n").unwrap_or_default();
+        assert!(!headers.contains("\r\nBcc:"), "header injected: {headers}");
+        assert!(!headers.contains("\r\nSubject: pwned"));
+        let html = body
+            .split("Content-Type: text/html")
+            .nth(1)
+            .unwrap_or_default()
+            .replace("=\r\n", "");
+        assert!(
+            !html.contains("<script"),
+            "unescaped script in a mail: {html}"
+        );
+        assert_eq!(mail.to.len(), 1);
+    }
+
+    let before = store
+        .history(&key("ana@example.org"))
+        .await
+        .expect("history")
+        .len();
+    let good = encode(&fields("ana@example.org", "Another text."));
+    let cut = good.find("&email=").expect("email field");
+    let cases: Vec<(Bytes, StatusCode)> = vec![
+        (
+            Bytes::from(vec![b'a'; cwu_domain::proposal::limits::BODY_BYTES + 1]),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+        (
+            Bytes::from(good[..cut].to_owned()),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            Bytes::from(good.replace("Another+text.", "%E2%82")),
+            StatusCode::BAD_REQUEST,
+        ),
+        (Bytes::from(format!("{good}%E2%8")), StatusCode::BAD_REQUEST),
+        (
+            Bytes::from([&good.as_bytes()[..cut], b"&email=\xff\xfe"].concat()),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            Bytes::from(format!("{good}&email=eve%40evil.test")),
+            StatusCode::BAD_REQUEST,
+        ),
+    ];
+    for (body, expected) in cases {
+        let response = app.handle(post(body.clone())).await;
+        assert_eq!(
+            response.status(),
+            expected,
+            "{:?}",
+            String::from_utf8_lossy(&body[..body.len().min(200)])
+        );
+        assert!(!text(&response).contains("<script>"));
+    }
+    assert_eq!(
+        store
+            .history(&key("ana@example.org"))
+            .await
+            .expect("history")
+            .len(),
+        before,
+        "nothing stored by refused bodies"
+    );
+    assert!(
+        store
+            .current(&key("eve@evil.test"))
+            .await
+            .expect("read")
+            .is_none()
+    );
+}
+
+/// The status a hostile value in `name` must get (`script`: markup, else CRLF).
+fn hostile_status(name: &str, script: bool) -> StatusCode {
+    match name {
+        n if n == field::OPPORTUNITY => StatusCode::NOT_FOUND,
+        // The honeypot: answered like a success, nothing stored.
+        n if n == field::HONEYPOT => StatusCode::SEE_OTHER,
+        n if n == field::PROPOSAL || n == field::COMMENTS => StatusCode::SEE_OTHER,
+        n if (n == field::LEGAL_NAME || n == field::ORGANIZATION_NAME) && script => {
+            StatusCode::SEE_OTHER
+        }
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+/// Runs every scenario, each on a fresh store from `new_store`.
+pub async fn run_all<F, Fut>(mut new_store: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Arc<dyn ProposalStore>>,
+{
+    resubmission_keeps_history(new_store().await).await;
+    identical_post_is_idempotent(new_store().await).await;
+    concurrent_identical_posts_make_one_record(new_store().await).await;
+    concurrent_changes_lose_no_version(new_store().await).await;
+    concurrent_distinct_proponents(new_store().await).await;
+    failing_mailer_sends_every_mail_once(new_store().await).await;
+    claims_are_exclusive(new_store().await).await;
+    hostile_bodies_are_refused_safely(new_store().await).await;
+}

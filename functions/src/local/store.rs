@@ -111,10 +111,11 @@ impl RedbStore {
             let txn = db.begin_write().map_err(unavailable)?;
             let updated = {
                 let mut outbox = txn.open_table(OUTBOX).map_err(unavailable)?;
-                let current: Option<OutboxMail> = match outbox.get(id.as_str()).map_err(unavailable)? {
-                    Some(bytes) => Some(from_json(bytes.value())?),
-                    None => None,
-                };
+                let current: Option<OutboxMail> =
+                    match outbox.get(id.as_str()).map_err(unavailable)? {
+                        Some(bytes) => Some(from_json(bytes.value())?),
+                        None => None,
+                    };
                 match current.and_then(change) {
                     Some(mail) => {
                         outbox
@@ -166,7 +167,10 @@ impl ProposalStore for RedbStore {
             let txn = db.begin_write().map_err(unavailable)?;
             {
                 let mut proposals = txn.open_table(PROPOSALS).map_err(unavailable)?;
-                let current = match proposals.get(key_text(&key).as_str()).map_err(unavailable)? {
+                let current = match proposals
+                    .get(key_text(&key).as_str())
+                    .map_err(unavailable)?
+                {
                     Some(bytes) => Some(from_json::<StoredProposal>(bytes.value())?.version),
                     None => None,
                 };
@@ -179,7 +183,10 @@ impl ProposalStore for RedbStore {
                     .map_err(unavailable)?;
                 let mut versions = txn.open_table(VERSIONS).map_err(unavailable)?;
                 versions
-                    .insert(version_key(&key, proposal.version).as_str(), json.as_slice())
+                    .insert(
+                        version_key(&key, proposal.version).as_str(),
+                        json.as_slice(),
+                    )
                     .map_err(unavailable)?;
                 let mut outbox = txn.open_table(OUTBOX).map_err(unavailable)?;
                 let mut pending = txn.open_table(PENDING).map_err(unavailable)?;
