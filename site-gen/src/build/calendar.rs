@@ -1,0 +1,156 @@
+//! The iCalendar file (RFC 5545) of open opportunities' proposal deadlines.
+//!
+//! Lines end with CRLF and are folded at 75 octets (never inside a UTF-8 character); text values
+//! are escaped; times are local to America/Vancouver with a VTIMEZONE block; UIDs are
+//! `<slug>-deadline@<host>` so a calendar that subscribed updates events instead of adding copies.
+
+use cwu_domain::{Opportunity, when};
+use jiff::Timestamp;
+use std::io::{self, Write};
+
+/// The Vancouver time zone's rules since 2007 (second Sunday of March, first Sunday of November).
+const VTIMEZONE: &[&str] = &[
+    "BEGIN:VTIMEZONE",
+    "TZID:America/Vancouver",
+    "X-LIC-LOCATION:America/Vancouver",
+    "BEGIN:DAYLIGHT",
+    "TZOFFSETFROM:-0800",
+    "TZOFFSETTO:-0700",
+    "TZNAME:PDT",
+    "DTSTART:19700308T020000",
+    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU",
+    "END:DAYLIGHT",
+    "BEGIN:STANDARD",
+    "TZOFFSETFROM:-0700",
+    "TZOFFSETTO:-0800",
+    "TZNAME:PST",
+    "DTSTART:19701101T020000",
+    "RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU",
+    "END:STANDARD",
+    "END:VTIMEZONE",
+];
+
+/// The calendar's name and where its events link to.
+#[derive(Debug, Clone)]
+pub struct Calendar<'a> {
+    /// Calendar name, e.g. "Code With Us proposal deadlines".
+    pub name: &'a str,
+    /// Absolute base URL without a trailing slash.
+    pub base_url: &'a str,
+    /// The build's now, used as every event's DTSTAMP so output is reproducible.
+    pub now: Timestamp,
+}
+
+/// Writes the calendar with one event per opportunity in `open` (their proposal deadlines).
+pub fn write_ics<'a>(
+    calendar: &Calendar,
+    open: impl IntoIterator<Item = &'a Opportunity>,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let host = calendar
+        .base_url
+        .split("://")
+        .nth(1)
+        .unwrap_or(calendar.base_url)
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("localhost");
+    let stamp = calendar.now.strftime("%Y%m%dT%H%M%SZ").to_string();
+    let mut line = |text: &str| out.write_all(fold(text).as_bytes());
+    line("BEGIN:VCALENDAR")?;
+    line("VERSION:2.0")?;
+    line("PRODID:-//Code With Us//site-gen//EN")?;
+    line("CALSCALE:GREGORIAN")?;
+    line("METHOD:PUBLISH")?;
+    line(&format!("X-WR-CALNAME:{}", escape_text(calendar.name)))?;
+    line("X-WR-TIMEZONE:America/Vancouver")?;
+    for l in VTIMEZONE {
+        line(l)?;
+    }
+    for opportunity in open {
+        let url = format!("{}/opportunities/{}/", calendar.base_url, opportunity.slug);
+        let local = when::in_vancouver(opportunity.proposal_deadline)
+            .strftime("%Y%m%dT%H%M%S")
+            .to_string();
+        line("BEGIN:VEVENT")?;
+        line(&format!("UID:{}-deadline@{host}", opportunity.slug))?;
+        line(&format!("DTSTAMP:{stamp}"))?;
+        line(&format!("DTSTART;TZID=America/Vancouver:{local}"))?;
+        line(&format!("DTEND;TZID=America/Vancouver:{local}"))?;
+        line(&format!(
+            "SUMMARY:{}",
+            escape_text(&format!("Proposal deadline: {}", opportunity.title))
+        ))?;
+        line(&format!(
+            "DESCRIPTION:{}",
+            escape_text(&format!(
+                "{}\n{} · {}\nProposals close {}.\n{url}",
+                opportunity.teaser,
+                opportunity.organization,
+                opportunity.reward,
+                when::display(opportunity.proposal_deadline)
+            ))
+        ))?;
+        line(&format!("URL:{url}"))?;
+        line("TRANSP:TRANSPARENT")?;
+        line("END:VEVENT")?;
+    }
+    line("END:VCALENDAR")
+}
+
+/// Escapes a TEXT value: backslash, semicolon, comma and newlines.
+pub fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One content line, folded to at most 75 octets per physical line, ending with CRLF.
+pub fn fold(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + line.len() / 70 * 3 + 2);
+    let mut width = 0;
+    for c in line.chars() {
+        let len = c.len_utf8();
+        if width + len > 75 {
+            out.push_str("\r\n ");
+            width = 1; // the leading space counts
+        }
+        out.push(c);
+        width += len;
+    }
+    out.push_str("\r\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_at_75_octets_without_splitting_characters() {
+        let long = format!("SUMMARY:{}", "é".repeat(60));
+        let folded = fold(&long);
+        assert!(folded.ends_with("\r\n"));
+        for physical in folded.trim_end_matches("\r\n").split("\r\n") {
+            assert!(physical.len() <= 75, "{} octets: {physical}", physical.len());
+        }
+        let unfolded = folded.trim_end_matches("\r\n").replace("\r\n ", "");
+        assert_eq!(unfolded, long);
+        assert_eq!(fold("SHORT"), "SHORT\r\n");
+    }
+
+    #[test]
+    fn escapes_text_values() {
+        assert_eq!(escape_text("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+    }
+}

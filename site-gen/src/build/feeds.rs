@@ -1,0 +1,221 @@
+//! RSS 2.0 feeds: every public opportunity and every addendum as items, site-wide and per skill.
+//!
+//! Items carry short text (the teaser, the addendum), never rendered pages. Guids are permalinks:
+//! the opportunity's URL, or its URL with the addendum's anchor, so they stay stable between builds.
+
+use super::views::SkillView;
+use cwu_domain::{Opportunity, Status, when};
+use jiff::Timestamp;
+use std::io::{self, Write};
+
+/// One feed item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedItem {
+    /// Item title.
+    pub title: String,
+    /// Absolute URL of the page (and anchor) the item is about; also its permalink guid.
+    pub link: String,
+    /// Plain-text summary.
+    pub description: String,
+    /// When it was published.
+    pub published: Timestamp,
+    /// Skill names, as RSS categories.
+    pub categories: Vec<String>,
+    /// Skill slugs, to pick the items of a skill's feed.
+    pub skill_slugs: Vec<String>,
+}
+
+/// A feed's channel.
+#[derive(Debug, Clone)]
+pub struct Channel<'a> {
+    /// Channel title.
+    pub title: &'a str,
+    /// Absolute URL of the page the feed is about.
+    pub link: &'a str,
+    /// What the feed holds.
+    pub description: &'a str,
+    /// Absolute URL of the feed itself (`atom:link rel="self"`).
+    pub self_url: &'a str,
+    /// The build's "now".
+    pub built: Timestamp,
+}
+
+/// The anchor id of the `index`-th addendum of an opportunity (in file order), e.g.
+/// `addendum-2026-11-12` or `addendum-2026-11-12-2` for a second one that day.
+pub fn addendum_anchor(opportunity: &Opportunity, index: usize) -> String {
+    let date = |i: usize| {
+        when::in_vancouver(opportunity.addenda[i].date)
+            .strftime("%Y-%m-%d")
+            .to_string()
+    };
+    let day = date(index);
+    let same_day_before = (0..index).filter(|&i| date(i) == day).count();
+    if same_day_before == 0 {
+        format!("addendum-{day}")
+    } else {
+        format!("addendum-{day}-{}", same_day_before + 1)
+    }
+}
+
+/// The feed items for one public opportunity: the opportunity itself, then one per addendum.
+///
+/// The schema has no publication date, so the opportunity's item is dated by the earliest
+/// moment known to be after it was published: its first addendum, its deadline, or the build's
+/// now, whichever is earliest.
+pub fn items(opportunity: &Opportunity, status: Status, base_url: &str, now: Timestamp) -> Vec<FeedItem> {
+    let page = format!("{base_url}/opportunities/{}/", opportunity.slug);
+    let skills: Vec<SkillView> = opportunity.skills.iter().map(|s| SkillView::new(s)).collect();
+    let categories: Vec<String> = skills.iter().map(|s| s.name.clone()).collect();
+    let skill_slugs: Vec<String> = skills.into_iter().map(|s| s.slug).collect();
+    let published = opportunity
+        .addenda
+        .iter()
+        .map(|a| a.date)
+        .chain([opportunity.proposal_deadline, now])
+        .min()
+        .unwrap_or(now);
+    let mut description = format!(
+        "{} {} · {} · {} · Proposals due {}.",
+        opportunity.teaser,
+        opportunity.organization,
+        opportunity.reward,
+        status.label(),
+        when::display(opportunity.proposal_deadline)
+    );
+    if let Some(award) = &opportunity.award {
+        description.push_str(&format!(" Awarded to {}.", award.proponent));
+    }
+    let mut items = vec![FeedItem {
+        title: opportunity.title.clone(),
+        link: page.clone(),
+        description,
+        published,
+        categories: categories.clone(),
+        skill_slugs: skill_slugs.clone(),
+    }];
+    for (index, addendum) in opportunity.addenda.iter().enumerate() {
+        items.push(FeedItem {
+            title: format!(
+                "Addendum ({}): {}",
+                when::display_date(addendum.date),
+                opportunity.title
+            ),
+            link: format!("{page}#{}", addendum_anchor(opportunity, index)),
+            description: addendum.text.clone(),
+            published: addendum.date,
+            categories: categories.clone(),
+            skill_slugs: skill_slugs.clone(),
+        });
+    }
+    items
+}
+
+/// Newest first, then by link so equal dates keep a stable order.
+pub fn sort(items: &mut [FeedItem]) {
+    items.sort_by(|a, b| b.published.cmp(&a.published).then_with(|| a.link.cmp(&b.link)));
+}
+
+/// An RFC 822 (RFC 2822) date in Vancouver time: `Tue, 24 Nov 2026 12:00:00 -0800`.
+pub fn rfc822(instant: Timestamp) -> String {
+    jiff::fmt::rfc2822::to_string(&when::in_vancouver(instant))
+        .expect("Vancouver times are always printable")
+}
+
+/// Writes an RSS 2.0 document.
+pub fn write_rss<'a>(
+    channel: &Channel,
+    items: impl IntoIterator<Item = &'a FeedItem>,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let e = escape_xml;
+    write!(
+        out,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n\
+         <title>{}</title>\n<link>{}</link>\n<description>{}</description>\n\
+         <language>en-CA</language>\n<lastBuildDate>{}</lastBuildDate>\n\
+         <atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n",
+        e(channel.title),
+        e(channel.link),
+        e(channel.description),
+        rfc822(channel.built),
+        e(channel.self_url),
+    )?;
+    for item in items {
+        write!(
+            out,
+            "<item>\n<title>{}</title>\n<link>{}</link>\n<description>{}</description>\n\
+             <guid isPermaLink=\"true\">{}</guid>\n<pubDate>{}</pubDate>\n",
+            e(&item.title),
+            e(&item.link),
+            e(&item.description),
+            e(&item.link),
+            rfc822(item.published),
+        )?;
+        for category in &item.categories {
+            writeln!(out, "<category>{}</category>", e(category))?;
+        }
+        out.write_all(b"</item>\n")?;
+    }
+    out.write_all(b"</channel>\n</rss>\n")
+}
+
+/// Escapes text for XML content and attributes; drops characters XML 1.0 forbids.
+pub fn escape_xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc822_dates_parse_back() {
+        let now: Timestamp = "2026-11-24T20:00:00Z".parse().unwrap();
+        let text = rfc822(now);
+        assert_eq!(text, "Tue, 24 Nov 2026 12:00:00 -0800");
+        assert_eq!(jiff::fmt::rfc2822::parse(&text).unwrap().timestamp(), now);
+    }
+
+    #[test]
+    fn rss_has_required_elements_and_escapes() {
+        let now: Timestamp = "2026-11-24T20:00:00Z".parse().unwrap();
+        let item = FeedItem {
+            title: "A <b> & \"c\"".into(),
+            link: "https://x.example/opportunities/a/".into(),
+            description: "d\u{1}".into(),
+            published: now,
+            categories: vec!["Rust".into()],
+            skill_slugs: vec!["rust".into()],
+        };
+        let channel = Channel {
+            title: "T",
+            link: "https://x.example/",
+            description: "D",
+            self_url: "https://x.example/feeds/opportunities.xml",
+            built: now,
+        };
+        let mut out = Vec::new();
+        write_rss(&channel, [&item], &mut out).unwrap();
+        let xml = String::from_utf8(out).unwrap();
+        for element in ["<title>T</title>", "<lastBuildDate>", "rel=\"self\"", "<language>"] {
+            assert!(xml.contains(element), "{element} in {xml}");
+        }
+        assert!(xml.contains("<title>A &lt;b&gt; &amp; &quot;c&quot;</title>"), "{xml}");
+        assert!(xml.contains("<guid isPermaLink=\"true\">https://x.example/opportunities/a/</guid>"));
+        assert!(!xml.contains('\u{1}'));
+    }
+}

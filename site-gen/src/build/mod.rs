@@ -1,0 +1,720 @@
+//! `site-gen build`: content and a theme into the static site in `public/` and the private
+//! registry in `private/registry.json`.
+//!
+//! # Library API (used by `site-gen build`, `serve` and the tests)
+//!
+//! - [`build_site`] loads `content/` and writes the whole site into a staging folder that then
+//!   replaces `public/` in one rename, so a server reading `public/` never sees a half-built site.
+//! - For incremental rebuilds, [`Site::new`] prepares a build from already loaded [`Content`]
+//!   (templates parsed once, small cards for every opportunity, sidebar) without writing anything.
+//!   Then, after one opportunity changed:
+//!   [`Site::write_opportunity`] (its page) and [`Site::write_lists`] (home, board, skill pages,
+//!   feeds, calendar, sitemap) into an [`Output`] on `public/`; after one wiki page changed:
+//!   [`Site::write_wiki_page`] (or [`Site::write_wiki`] when titles/order changed, since the
+//!   sidebar is on every wiki page). [`Site::render_opportunity`] and [`Site::render_wiki_page`]
+//!   return one page as a string for an in-memory server. [`Site::write_registry`] refreshes
+//!   `private/registry.json`.
+//!
+//! Rendering is parallel (rayon); list pages get [`views::Card`]s, never rendered pages; files
+//! are written through buffered writers as they are rendered, so memory stays flat with size.
+
+pub mod calendar;
+pub mod feeds;
+pub mod highlight;
+pub mod markdown;
+pub mod output;
+pub mod registry;
+pub mod sitemap;
+pub mod templates;
+pub mod views;
+
+use crate::cli::BuildArgs;
+use crate::content::{self, Content, LoadOptions, OpportunityPage, WikiPage};
+use crate::diagnostics::Diagnostics;
+use cwu_domain::Status;
+use highlight::Highlighter;
+use jiff::Timestamp;
+use output::Output;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+use templates::{TemplateError, Templates};
+use tera::Context;
+use thiserror::Error;
+use views::{Card, OpportunityView, SiteView, SkillView, WikiLink};
+
+/// How many open opportunities the home page lists before pointing to the board.
+const HOME_CARDS: usize = 12;
+
+/// What to build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuildOptions {
+    /// The moment statuses and "time left" are computed for.
+    pub now: Timestamp,
+    /// Include draft opportunities (as pages with a Draft status; never in feeds or the calendar).
+    pub drafts: bool,
+}
+
+/// What a build wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildReport {
+    /// Opportunity pages written.
+    pub opportunities: usize,
+    /// Wiki pages written.
+    pub wiki_pages: usize,
+    /// Every file written under `public/`.
+    pub files: usize,
+    /// The public folder.
+    pub public_dir: PathBuf,
+    /// The private registry file.
+    pub registry_path: PathBuf,
+    /// Wall time from loading to the last file.
+    pub elapsed: Duration,
+}
+
+/// Why a build failed.
+#[derive(Debug, Error)]
+pub enum BuildError {
+    /// `content/` has problems (print them like `check` does).
+    #[error("the content has {}", .0.summary())]
+    Content(Diagnostics),
+    /// The theme's templates are broken.
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+impl From<std::io::Error> for BuildError {
+    fn from(source: std::io::Error) -> Self {
+        BuildError::Io {
+            path: PathBuf::new(),
+            source,
+        }
+    }
+}
+
+fn io_at(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
+    move |source| BuildError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// `site-gen build`: builds `root` and prints a summary, or the content's problems (exit 1).
+pub fn run(root: &Path, args: &BuildArgs) -> anyhow::Result<ExitCode> {
+    let options = BuildOptions {
+        now: build_now(args.now)?,
+        drafts: args.drafts,
+    };
+    match build_site(root, &options) {
+        Ok(report) => {
+            println!(
+                "Built {} opportunities, {} wiki pages ({} files) into {} in {} ms",
+                report.opportunities,
+                report.wiki_pages,
+                report.files,
+                report.public_dir.display(),
+                report.elapsed.as_millis()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(BuildError::Content(diagnostics)) => {
+            let diagnostics = diagnostics.sorted();
+            eprint!(
+                "{}",
+                diagnostics.render_human(root, std::io::stderr().is_terminal())
+            );
+            eprintln!("error: {}; nothing was built", diagnostics.summary());
+            Ok(ExitCode::FAILURE)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// "Now" for a build: `--now`, else `SOURCE_DATE_EPOCH` (seconds), else the clock.
+pub fn build_now(flag: Option<Timestamp>) -> anyhow::Result<Timestamp> {
+    if let Some(now) = flag {
+        return Ok(now);
+    }
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(text) if !text.trim().is_empty() => {
+            let seconds: i64 = text.trim().parse().map_err(|_| {
+                anyhow::anyhow!("SOURCE_DATE_EPOCH={text:?} is not a number of seconds")
+            })?;
+            Ok(Timestamp::from_second(seconds)?)
+        }
+        _ => Ok(Timestamp::now()),
+    }
+}
+
+/// Loads `root/content/` and builds the whole site into `root/public/` and the registry into
+/// `root/private/registry.json`.
+pub fn build_site(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let started = Instant::now();
+    let content = content::load_with(
+        root,
+        LoadOptions {
+            drafts: options.drafts,
+        },
+    )
+    .map_err(BuildError::Content)?;
+    let mut report = build_content(root, &content, options)?;
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// Builds already loaded `content` into `root/public/` (replacing it) and the registry.
+pub fn build_content(
+    root: &Path,
+    content: &Content,
+    options: &BuildOptions,
+) -> Result<BuildReport, BuildError> {
+    let started = Instant::now();
+    let site = Site::new(root, content, options)?;
+    let public = root.join("public");
+    let staging = output::staging_dir(&public).map_err(io_at(&public))?;
+    let out = Output::new(&staging);
+    let files = site.write_all(&out);
+    let files = match files {
+        Ok(files) => files,
+        Err(error) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(error);
+        }
+    };
+    output::replace_dir(&staging, &public).map_err(io_at(&public))?;
+    let registry_path = site.write_registry()?;
+    Ok(BuildReport {
+        opportunities: site.opportunities.len(),
+        wiki_pages: content.wiki.len(),
+        files,
+        public_dir: public,
+        registry_path,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// The page-level values every template gets as `page`.
+#[derive(Debug, Serialize)]
+struct PageMeta<'a> {
+    /// The `<title>` and `<h1>`.
+    title: &'a str,
+    /// `<meta name="description">`.
+    description: &'a str,
+    /// Site-absolute path, e.g. `/opportunities/`.
+    path: &'a str,
+    /// Top navigation item to mark as current: `home`, `opportunities` or `wiki`.
+    section: &'static str,
+    /// `website` or `article` (OpenGraph).
+    og_type: &'static str,
+}
+
+/// A skill on the board: its pages, feed and how many opportunities ask for it.
+#[derive(Debug, Clone, Serialize)]
+struct SkillSummary {
+    #[serde(flatten)]
+    skill: SkillView,
+    count: usize,
+}
+
+/// A prepared build: templates parsed, cards and navigation computed, nothing written yet.
+pub struct Site<'c> {
+    root: PathBuf,
+    content: &'c Content,
+    options: BuildOptions,
+    templates: Templates,
+    highlighter: Highlighter,
+    site: SiteView,
+    /// The opportunities to build (drafts only with `--drafts`), with their status.
+    opportunities: Vec<(&'c OpportunityPage, Status)>,
+    /// Cards of those opportunities, in board order.
+    cards: Vec<Card>,
+    /// Wiki pages in sidebar order.
+    wiki: Vec<&'c WikiPage>,
+    wiki_nav: Vec<WikiLink>,
+    theme_dir: PathBuf,
+}
+
+impl<'c> Site<'c> {
+    /// Prepares a build of `content` with the theme named in `site.yaml`.
+    pub fn new(root: &Path, content: &'c Content, options: &BuildOptions) -> Result<Self, BuildError> {
+        let theme_dir = root.join("themes").join(&content.config.theme);
+        let mut templates = Templates::load(&theme_dir.join("templates"))?;
+        let site = SiteView::new(&content.config, options.now);
+        templates.set_global("site", &site);
+        let opportunities: Vec<_> = content
+            .opportunities
+            .iter()
+            .map(|page| (page, page.opportunity.status_at(options.now)))
+            .filter(|(_, status)| options.drafts || *status != Status::Draft)
+            .collect();
+        let mut cards: Vec<Card> = opportunities
+            .par_iter()
+            .map(|(page, _)| Card::new(&page.opportunity, options.now))
+            .collect();
+        cards.sort_by(Card::board_order);
+        let mut wiki: Vec<&WikiPage> = content.wiki.iter().collect();
+        wiki.sort_by(|a, b| {
+            (a.path != "index", a.weight, &a.title, &a.path).cmp(&(
+                b.path != "index",
+                b.weight,
+                &b.title,
+                &b.path,
+            ))
+        });
+        let wiki_nav = wiki.iter().map(|p| WikiLink::new(p)).collect();
+        Ok(Site {
+            root: root.to_path_buf(),
+            content,
+            options: *options,
+            templates,
+            highlighter: Highlighter::new(),
+            site,
+            opportunities,
+            cards,
+            wiki,
+            wiki_nav,
+            theme_dir,
+        })
+    }
+
+    /// Writes every file of the site into `out`; returns how many.
+    pub fn write_all(&self, out: &Output) -> Result<usize, BuildError> {
+        let (pages, (wiki, lists)) = rayon::join(
+            || self.write_opportunities(out),
+            || rayon::join(|| self.write_wiki(out), || self.write_lists(out)),
+        );
+        let mut files = pages? + wiki? + lists?;
+        // After the pages: only now is it known whether any code block needed the stylesheet.
+        files += self.write_assets(out)?;
+        Ok(files)
+    }
+
+    /// Renders `template` with `context` into the file for `url`.
+    fn render_page(&self, out: &Output, url: &str, template: &str, context: &Context) -> Result<(), BuildError> {
+        out.write_with(url, |w| {
+            self.templates.render_to(template, context, w)?;
+            Ok::<_, BuildError>(())
+        })?;
+        Ok(())
+    }
+
+    /// Writes every opportunity page.
+    pub fn write_opportunities(&self, out: &Output) -> Result<usize, BuildError> {
+        self.opportunities
+            .par_iter()
+            .map(|(page, _)| self.write_opportunity_page(out, page).map(|_| 1))
+            .sum()
+    }
+
+    /// Writes the page of the opportunity `slug` (after it changed); `false` if it is not built.
+    pub fn write_opportunity(&self, out: &Output, slug: &str) -> Result<bool, BuildError> {
+        match self.find_opportunity(slug) {
+            Some(page) => self.write_opportunity_page(out, page).map(|_| true),
+            None => Ok(false),
+        }
+    }
+
+    /// The HTML of the opportunity `slug`'s page, if it is built.
+    pub fn render_opportunity(&self, slug: &str) -> Result<Option<String>, BuildError> {
+        let Some(page) = self.find_opportunity(slug) else {
+            return Ok(None);
+        };
+        let mut html = Vec::new();
+        self.render_opportunity_to(page, &mut html)?;
+        Ok(Some(String::from_utf8(html).expect("templates produce UTF-8")))
+    }
+
+    fn find_opportunity(&self, slug: &str) -> Option<&'c OpportunityPage> {
+        self.opportunities
+            .iter()
+            .find(|(page, _)| page.opportunity.slug == slug)
+            .map(|(page, _)| *page)
+    }
+
+    fn write_opportunity_page(&self, out: &Output, page: &OpportunityPage) -> Result<(), BuildError> {
+        let url = format!("/opportunities/{}/", page.opportunity.slug);
+        out.write_with(&url, |w| self.render_opportunity_to(page, w))
+            .map(|_| ())
+    }
+
+    fn render_opportunity_to(&self, page: &OpportunityPage, w: impl Write) -> Result<(), BuildError> {
+        let view = OpportunityView::new(page, self.options.now, &self.highlighter);
+        let mut context = Context::new();
+        let meta = PageMeta {
+            title: &view.card.title,
+            description: &view.card.teaser,
+            path: &view.card.url,
+            section: "opportunities",
+            og_type: "article",
+        };
+        context.insert("page", &meta);
+        if view.accepts_proposals {
+            let form = functions::form::render_form(
+                functions::form::FormTarget {
+                    action: &self.content.config.form_action,
+                    opportunity: &page.opportunity.slug,
+                    terms_version: &self.content.config.terms_version,
+                },
+                &Default::default(),
+                &[],
+            );
+            context.insert("form_html", &form);
+        }
+        context.insert("opportunity", &view);
+        self.templates.render_to("opportunity.html", &context, w)?;
+        Ok(())
+    }
+
+    /// Writes every wiki page (needed when titles or order change: the sidebar is on each).
+    pub fn write_wiki(&self, out: &Output) -> Result<usize, BuildError> {
+        self.wiki
+            .par_iter()
+            .map(|page| {
+                out.write_with(&page.url, |w| self.render_wiki_to(page, w))
+                    .map(|_| 1)
+            })
+            .sum()
+    }
+
+    /// Writes the wiki page at `path` (e.g. `faq`, `for-developers/local-setup`, `index`).
+    pub fn write_wiki_page(&self, out: &Output, path: &str) -> Result<bool, BuildError> {
+        match self.wiki.iter().find(|p| p.path == path) {
+            Some(page) => out
+                .write_with(&page.url, |w| self.render_wiki_to(page, w))
+                .map(|_| true),
+            None => Ok(false),
+        }
+    }
+
+    /// The HTML of the wiki page at `path`, if there is one.
+    pub fn render_wiki_page(&self, path: &str) -> Result<Option<String>, BuildError> {
+        let Some(page) = self.wiki.iter().find(|p| p.path == path) else {
+            return Ok(None);
+        };
+        let mut html = Vec::new();
+        self.render_wiki_to(page, &mut html)?;
+        Ok(Some(String::from_utf8(html).expect("templates produce UTF-8")))
+    }
+
+    fn render_wiki_to(&self, page: &WikiPage, w: impl Write) -> Result<(), BuildError> {
+        let rendered = markdown::render(&page.body, &self.highlighter);
+        let mut context = Context::new();
+        let description = page
+            .description
+            .as_deref()
+            .unwrap_or(&self.content.config.description);
+        context.insert(
+            "page",
+            &PageMeta {
+                title: &page.title,
+                description,
+                path: &page.url,
+                section: "wiki",
+                og_type: "article",
+            },
+        );
+        context.insert("wiki_nav", &self.wiki_nav);
+        context.insert("toc", &rendered.toc);
+        context.insert("body_html", &rendered.html);
+        self.templates.render_to("wiki.html", &context, w)?;
+        Ok(())
+    }
+
+    /// Writes the pages and files that list opportunities: home, board, skill pages, feeds,
+    /// calendar, sitemap, robots.txt and the 404 page. Rewrite them after any opportunity changes.
+    pub fn write_lists(&self, out: &Output) -> Result<usize, BuildError> {
+        let skills = self.skills();
+        let tasks: [&(dyn Fn() -> Result<usize, BuildError> + Sync); 6] = [
+            &|| self.write_home(out),
+            &|| self.write_board(out, &skills),
+            &|| self.write_skill_pages(out, &skills),
+            &|| self.write_feeds(out, &skills),
+            &|| self.write_calendar(out),
+            &|| self.write_misc(out, &skills),
+        ];
+        tasks.par_iter().map(|task| task()).sum()
+    }
+
+    /// Every skill of the built opportunities, by name (case-insensitive), with counts.
+    fn skills(&self) -> Vec<SkillSummary> {
+        let mut by_slug: BTreeMap<String, SkillSummary> = BTreeMap::new();
+        for card in &self.cards {
+            for skill in &card.skills {
+                by_slug
+                    .entry(skill.slug.clone())
+                    .or_insert_with(|| SkillSummary {
+                        skill: skill.clone(),
+                        count: 0,
+                    })
+                    .count += 1;
+            }
+        }
+        let mut skills: Vec<_> = by_slug.into_values().filter(|s| !s.skill.slug.is_empty()).collect();
+        skills.sort_by_key(|s| s.skill.name.to_lowercase());
+        skills
+    }
+
+    fn write_home(&self, out: &Output) -> Result<usize, BuildError> {
+        let home = &self.content.home;
+        let intro = markdown::render(&home.body, &self.highlighter);
+        let open: Vec<&Card> = self
+            .cards
+            .iter()
+            .filter(|c| c.status.accepts_proposals())
+            .collect();
+        let mut context = Context::new();
+        context.insert(
+            "page",
+            &PageMeta {
+                title: &home.title,
+                description: &home.description,
+                path: "/",
+                section: "home",
+                og_type: "website",
+            },
+        );
+        context.insert("intro_html", &intro.html);
+        context.insert("open_count", &open.len());
+        context.insert("cards", &open[..open.len().min(HOME_CARDS)]);
+        context.insert("total_count", &self.cards.len());
+        self.render_page(out, "/", "index.html", &context)?;
+        Ok(1)
+    }
+
+    fn board_context(&self, title: &str, description: &str, path: &str, cards: &[&Card]) -> Context {
+        let mut context = Context::new();
+        context.insert(
+            "page",
+            &PageMeta {
+                title,
+                description,
+                path,
+                section: "opportunities",
+                og_type: "website",
+            },
+        );
+        context.insert("sections", &views::sections(cards));
+        context.insert("count", &cards.len());
+        context
+    }
+
+    fn write_board(&self, out: &Output, skills: &[SkillSummary]) -> Result<usize, BuildError> {
+        let cards: Vec<&Card> = self.cards.iter().collect();
+        let mut context = self.board_context(
+            "Opportunities",
+            "Every Code With Us opportunity: open, closing soon, under evaluation, awarded and cancelled, with reward, skills and deadline.",
+            "/opportunities/",
+            &cards,
+        );
+        context.insert("skills", skills);
+        context.insert("statuses", &status_options(&self.cards));
+        let max_reward = self.cards.iter().map(|c| c.reward_dollars).max().unwrap_or(0);
+        context.insert("max_reward", &max_reward);
+        self.render_page(out, "/opportunities/", "board.html", &context)?;
+        Ok(1)
+    }
+
+    fn write_skill_pages(&self, out: &Output, skills: &[SkillSummary]) -> Result<usize, BuildError> {
+        skills
+            .par_iter()
+            .map(|summary| {
+                let skill = &summary.skill;
+                let cards: Vec<&Card> = self
+                    .cards
+                    .iter()
+                    .filter(|c| c.skills.iter().any(|s| s.slug == skill.slug))
+                    .collect();
+                let title = format!("{} opportunities", skill.name);
+                let description = format!(
+                    "Code With Us opportunities asking for {}: status, reward and deadline.",
+                    skill.name
+                );
+                let path = format!("/opportunities/skills/{}/", skill.slug);
+                let mut context = self.board_context(&title, &description, &path, &cards);
+                context.insert("skill", skill);
+                self.render_page(out, &path, "skill.html", &context)?;
+                Ok(1)
+            })
+            .sum()
+    }
+
+    /// Public, non-draft opportunities: what feeds and the calendar announce.
+    fn announced(&self) -> impl Iterator<Item = &(&'c OpportunityPage, Status)> {
+        self.opportunities
+            .iter()
+            .filter(|(_, status)| *status != Status::Draft)
+    }
+
+    fn write_feeds(&self, out: &Output, skills: &[SkillSummary]) -> Result<usize, BuildError> {
+        let base = &self.site.base_url;
+        let mut items: Vec<feeds::FeedItem> = self
+            .announced()
+            .flat_map(|(page, status)| {
+                feeds::items(&page.opportunity, *status, base, self.options.now)
+            })
+            .collect();
+        feeds::sort(&mut items);
+        let link = format!("{base}/opportunities/");
+        let self_url = format!("{base}/feeds/opportunities.xml");
+        let description = format!("New Code With Us opportunities and addenda. {}", self.site.description);
+        let channel = feeds::Channel {
+            title: &format!("{}: opportunities", self.site.title),
+            link: &link,
+            description: &description,
+            self_url: &self_url,
+            built: self.options.now,
+        };
+        out.write_with("/feeds/opportunities.xml", |w| {
+            feeds::write_rss(&channel, &items, w)
+        })?;
+        let per_skill: usize = skills
+            .par_iter()
+            .map(|summary| {
+                let skill = &summary.skill;
+                let url = format!("/feeds/skills/{}.xml", skill.slug);
+                let link = format!("{base}/opportunities/skills/{}/", skill.slug);
+                let self_url = format!("{base}{url}");
+                let title = format!("{}: {} opportunities", self.site.title, skill.name);
+                let description = format!("Code With Us opportunities and addenda asking for {}.", skill.name);
+                let channel = feeds::Channel {
+                    title: &title,
+                    link: &link,
+                    description: &description,
+                    self_url: &self_url,
+                    built: self.options.now,
+                };
+                let selected = items.iter().filter(|i| i.skill_slugs.contains(&skill.slug));
+                out.write_with(&url, |w| feeds::write_rss(&channel, selected, w))?;
+                Ok::<_, BuildError>(1)
+            })
+            .sum::<Result<usize, BuildError>>()?;
+        Ok(1 + per_skill)
+    }
+
+    fn write_calendar(&self, out: &Output) -> Result<usize, BuildError> {
+        let mut open: Vec<_> = self
+            .announced()
+            .filter(|(_, status)| status.accepts_proposals())
+            .map(|(page, _)| &page.opportunity)
+            .collect();
+        open.sort_by(|a, b| (a.proposal_deadline, &a.slug).cmp(&(b.proposal_deadline, &b.slug)));
+        let name = format!("{}: proposal deadlines", self.site.title);
+        let calendar = calendar::Calendar {
+            name: &name,
+            base_url: &self.site.base_url,
+            now: self.options.now,
+        };
+        out.write_with("/opportunities.ics", |w| {
+            calendar::write_ics(&calendar, open.iter().copied(), w)
+        })?;
+        Ok(1)
+    }
+
+    /// Sitemap, robots.txt and the 404 page.
+    fn write_misc(&self, out: &Output, skills: &[SkillSummary]) -> Result<usize, BuildError> {
+        let base = &self.site.base_url;
+        let skill_urls: Vec<String> = skills
+            .iter()
+            .map(|s| format!("/opportunities/skills/{}/", s.skill.slug))
+            .collect();
+        let urls = ["/", "/opportunities/"]
+            .into_iter()
+            .chain(
+                self.cards
+                    .iter()
+                    .filter(|c| c.status != Status::Draft)
+                    .map(|c| c.url.as_str()),
+            )
+            .chain(skill_urls.iter().map(String::as_str))
+            .chain(self.wiki.iter().map(|p| p.url.as_str()));
+        out.write_with("/sitemap.xml", |w| sitemap::write_sitemap(base, urls, w))?;
+        out.write(
+            "/robots.txt",
+            sitemap::robots(base, &self.content.config.form_action).as_bytes(),
+        )?;
+        let mut context = Context::new();
+        context.insert(
+            "page",
+            &PageMeta {
+                title: "Page not found",
+                description: &self.site.description,
+                path: "/404.html",
+                section: "",
+                og_type: "website",
+            },
+        );
+        self.render_page(out, "/404.html", "404.html", &context)?;
+        Ok(3)
+    }
+
+    /// Copies the theme's static files and writes the highlight stylesheet.
+    pub fn write_assets(&self, out: &Output) -> Result<usize, BuildError> {
+        let from = self.theme_dir.join("static");
+        let mut files = out.copy_tree(&from).map_err(io_at(&from))?;
+        // Pages link the stylesheet unconditionally, so it is always written; generating it only
+        // reads the small theme dump, not the syntax definitions.
+        out.write("/assets/highlight.css", highlight::stylesheet().as_bytes())?;
+        files += 1;
+        Ok(files)
+    }
+
+    /// The theme's page chrome with the title and main markers, for the functions' pages.
+    pub fn page_shell(&self) -> Result<String, BuildError> {
+        let mut context = Context::new();
+        context.insert(
+            "page",
+            &PageMeta {
+                title: "",
+                description: &self.site.description,
+                path: &self.content.config.form_action,
+                section: "opportunities",
+                og_type: "website",
+            },
+        );
+        Ok(self.templates.render("shell.html", &context)?)
+    }
+
+    /// Writes `private/registry.json` for the functions; returns its path.
+    pub fn write_registry(&self) -> Result<PathBuf, BuildError> {
+        let registry = registry::registry(
+            &self.content.config,
+            self.opportunities.iter().map(|(page, _)| &page.opportunity),
+            self.page_shell()?,
+            self.options.now,
+        );
+        let path = self.root.join("private").join("registry.json");
+        registry::write(&registry, &path).map_err(io_at(&path))?;
+        Ok(path)
+    }
+}
+
+/// The statuses present on the board, for its filter.
+fn status_options(cards: &[Card]) -> Vec<StatusOption> {
+    Status::ALL
+        .into_iter()
+        .filter(|s| cards.iter().any(|c| c.status == *s))
+        .map(|s| StatusOption {
+            id: s.id(),
+            label: s.label(),
+        })
+        .collect()
+}
+
+/// A status in the board's filter.
+#[derive(Debug, Serialize)]
+struct StatusOption {
+    id: &'static str,
+    label: &'static str,
+}

@@ -1,0 +1,39 @@
+//! `private/registry.json`: what the proposal functions need, written outside `public/`.
+
+use super::output::write_atomic;
+use cwu_domain::registry::SiteInfo;
+use cwu_domain::{Opportunity, Registry, RegistryEntry};
+use crate::config::SiteConfig;
+use jiff::Timestamp;
+use std::collections::BTreeMap;
+use std::io;
+use std::path::Path;
+
+/// The registry for the built opportunities, with the theme's page chrome as `page_shell`.
+pub fn registry<'a>(
+    config: &SiteConfig,
+    opportunities: impl IntoIterator<Item = &'a Opportunity>,
+    page_shell: String,
+    now: Timestamp,
+) -> Registry {
+    let base_url = config.base_url.trim_end_matches('/');
+    Registry {
+        generated_at: now,
+        site: SiteInfo {
+            title: config.title.clone(),
+            base_url: base_url.to_string(),
+            contact_email: config.contact_email.clone(),
+            terms_version: config.terms_version.clone(),
+        },
+        page_shell,
+        opportunities: opportunities
+            .into_iter()
+            .map(|o| (o.slug.clone(), RegistryEntry::new(o, base_url)))
+            .collect::<BTreeMap<_, _>>(),
+    }
+}
+
+/// Writes the registry to `path` atomically (the functions may be reading it).
+pub fn write(registry: &Registry, path: &Path) -> io::Result<()> {
+    write_atomic(path, registry.to_json().as_bytes())
+}

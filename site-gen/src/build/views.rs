@@ -1,0 +1,288 @@
+//! What templates see: purpose-built, serialisable views of the content.
+//!
+//! Templates never get a `cwu_domain::Opportunity` (it holds the owner's private email). A list
+//! template gets [`Card`]s: a few short strings per opportunity, never a rendered page, so a board
+//! of 10,000 opportunities stays small in memory. Only the opportunity's own page gets an
+//! [`OpportunityView`] with its description.
+
+use super::markdown::{self, TocEntry};
+use super::highlight::Highlighter;
+use crate::config::SiteConfig;
+use crate::content::{OpportunityPage, WikiPage};
+use cwu_domain::opportunity::slugify;
+use cwu_domain::{Opportunity, Status, when};
+use jiff::Timestamp;
+use serde::Serialize;
+
+/// Site-wide values every template gets as `site`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    /// Without a trailing slash.
+    pub base_url: String,
+    pub form_action: String,
+    pub terms_version: String,
+    pub contact_email: String,
+    pub github: String,
+    /// The build's "now" as people read it, e.g. `Tuesday, November 24, 2026, 12:00 PM PST`.
+    pub built_at: String,
+}
+
+impl SiteView {
+    /// The view of `config` for a build at `now`.
+    pub fn new(config: &SiteConfig, now: Timestamp) -> Self {
+        SiteView {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            base_url: config.base_url.trim_end_matches('/').to_string(),
+            form_action: config.form_action.clone(),
+            terms_version: config.terms_version.clone(),
+            contact_email: config.contact_email.clone(),
+            github: config.github.clone(),
+            built_at: when::display(now),
+        }
+    }
+}
+
+/// A skill with the slug of its pages and feed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SkillView {
+    pub name: String,
+    pub slug: String,
+}
+
+impl SkillView {
+    /// The view of one skill name.
+    pub fn new(name: &str) -> Self {
+        SkillView {
+            name: name.to_string(),
+            slug: slugify(name),
+        }
+    }
+}
+
+/// A small summary of one opportunity for lists (board, home, skill pages).
+#[derive(Debug, Clone, Serialize)]
+pub struct Card {
+    pub slug: String,
+    /// Site-absolute URL, `/opportunities/<slug>/`.
+    pub url: String,
+    pub title: String,
+    pub teaser: String,
+    pub organization: String,
+    pub status: Status,
+    pub status_label: &'static str,
+    /// `$42,000`.
+    pub reward: String,
+    /// Whole dollars, for the reward filter.
+    pub reward_dollars: u32,
+    pub skills: Vec<SkillView>,
+    pub remote: bool,
+    pub location: String,
+    /// `Friday, March 12, 2027, 4:00 PM PST`.
+    pub deadline: String,
+    /// RFC 3339, for `<time datetime>`.
+    pub deadline_iso: String,
+    /// `3 days 4 hours left` while open.
+    pub time_left: Option<String>,
+    /// Awarded to, when awarded.
+    pub proponent: Option<String>,
+    /// For sorting only.
+    #[serde(skip)]
+    pub deadline_at: Timestamp,
+}
+
+impl Card {
+    /// The card for `opportunity` at `now`.
+    pub fn new(opportunity: &Opportunity, now: Timestamp) -> Self {
+        let status = opportunity.status_at(now);
+        Card {
+            slug: opportunity.slug.clone(),
+            url: format!("/opportunities/{}/", opportunity.slug),
+            title: opportunity.title.clone(),
+            teaser: opportunity.teaser.clone(),
+            organization: opportunity.organization.clone(),
+            status,
+            status_label: status.label(),
+            reward: opportunity.reward.to_string(),
+            reward_dollars: opportunity.reward.dollars(),
+            skills: opportunity.skills.iter().map(|s| SkillView::new(s)).collect(),
+            remote: opportunity.remote,
+            location: opportunity.location.clone(),
+            deadline: when::display(opportunity.proposal_deadline),
+            deadline_iso: iso(opportunity.proposal_deadline),
+            time_left: status
+                .accepts_proposals()
+                .then(|| when::time_left(now, opportunity.proposal_deadline))
+                .flatten(),
+            proponent: opportunity.award.as_ref().map(|a| a.proponent.clone()),
+            deadline_at: opportunity.proposal_deadline,
+        }
+    }
+
+    /// Board order: by status (closing soon first), then soonest deadline, then title.
+    pub fn board_order(a: &Card, b: &Card) -> std::cmp::Ordering {
+        (a.status, a.deadline_at, &a.title).cmp(&(b.status, b.deadline_at, &b.title))
+    }
+}
+
+/// An instant in Vancouver as RFC 3339 with its offset (for `<time datetime>`).
+pub fn iso(instant: Timestamp) -> String {
+    when::in_vancouver(instant)
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+/// A date shown to readers with its machine-readable form.
+#[derive(Debug, Clone, Serialize)]
+pub struct DateView {
+    /// `March 12, 2027`.
+    pub text: String,
+    pub iso: String,
+}
+
+impl DateView {
+    fn new(instant: Timestamp) -> Self {
+        DateView {
+            text: when::display_date(instant),
+            iso: iso(instant),
+        }
+    }
+}
+
+/// One addendum, rendered.
+#[derive(Debug, Clone, Serialize)]
+pub struct AddendumView {
+    pub date: DateView,
+    /// Anchor id on the page, also used in the addendum's feed guid.
+    pub anchor: String,
+    /// Markdown rendered to HTML (raw HTML escaped).
+    pub html: String,
+}
+
+/// One scored criterion.
+#[derive(Debug, Clone, Serialize)]
+pub struct CriterionView {
+    pub criterion: String,
+    pub points: u32,
+}
+
+/// Everything an opportunity's own page shows. Has the owner's name, never the email.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpportunityView {
+    #[serde(flatten)]
+    pub card: Card,
+    pub owner_name: String,
+    pub remote_details: Option<String>,
+    pub assignment_date: DateView,
+    pub start_date: DateView,
+    pub completion_date: Option<DateView>,
+    pub award_date: Option<DateView>,
+    pub repository: String,
+    pub questions: String,
+    pub acceptance_criteria: Vec<String>,
+    pub evaluation_criteria: Vec<CriterionView>,
+    pub total_points: u32,
+    pub proposal_requirements: Vec<String>,
+    /// Newest first.
+    pub addenda: Vec<AddendumView>,
+    pub accepts_proposals: bool,
+    /// The description, rendered.
+    pub description_html: String,
+    pub toc: Vec<TocEntry>,
+}
+
+impl OpportunityView {
+    /// The full view of `page` at `now`.
+    pub fn new(page: &OpportunityPage, now: Timestamp, highlighter: &Highlighter) -> Self {
+        let o = &page.opportunity;
+        let card = Card::new(o, now);
+        let description = markdown::render(&page.body, highlighter);
+        // Newest first; the stable sort keeps same-day addenda in reverse file order.
+        let mut order: Vec<usize> = (0..o.addenda.len()).rev().collect();
+        order.sort_by(|&a, &b| o.addenda[b].date.cmp(&o.addenda[a].date));
+        let addenda = order
+            .into_iter()
+            .map(|i| AddendumView {
+                date: DateView::new(o.addenda[i].date),
+                anchor: super::feeds::addendum_anchor(o, i),
+                html: markdown::render(&o.addenda[i].text, highlighter).html,
+            })
+            .collect();
+        OpportunityView {
+            accepts_proposals: card.status.accepts_proposals(),
+            card,
+            owner_name: o.product_owner.name.clone(),
+            remote_details: o.remote_details.clone(),
+            assignment_date: DateView::new(o.assignment_date),
+            start_date: DateView::new(o.start_date),
+            completion_date: o.completion_date.map(DateView::new),
+            award_date: o.award.as_ref().map(|a| DateView::new(a.date)),
+            repository: o.repository.clone(),
+            questions: o.questions.clone(),
+            acceptance_criteria: o.acceptance_criteria.clone(),
+            evaluation_criteria: o
+                .evaluation_criteria
+                .iter()
+                .map(|c| CriterionView {
+                    criterion: c.criterion.clone(),
+                    points: c.points,
+                })
+                .collect(),
+            total_points: o.evaluation_criteria.iter().map(|c| c.points).sum(),
+            proposal_requirements: o.proposal_requirements.clone(),
+            addenda,
+            description_html: description.html,
+            toc: description.toc,
+        }
+    }
+}
+
+/// A wiki page link in the sidebar.
+#[derive(Debug, Clone, Serialize)]
+pub struct WikiLink {
+    pub url: String,
+    pub title: String,
+    /// 0 for top-level pages, 1 for pages in a folder…
+    pub depth: usize,
+}
+
+impl WikiLink {
+    /// The sidebar link for `page`.
+    pub fn new(page: &WikiPage) -> Self {
+        WikiLink {
+            url: page.url.clone(),
+            title: page.title.clone(),
+            depth: if page.path == "index" {
+                0
+            } else {
+                page.path.matches('/').count()
+            },
+        }
+    }
+}
+
+/// A group of cards under a heading (board sections per status).
+#[derive(Debug, Clone, Serialize)]
+pub struct Section<'a> {
+    pub id: &'static str,
+    pub label: &'static str,
+    pub cards: Vec<&'a Card>,
+}
+
+/// Cards (already in board order) grouped by status, empty groups left out.
+pub fn sections<'a>(cards: &[&'a Card]) -> Vec<Section<'a>> {
+    let mut sections: Vec<Section> = Vec::new();
+    for card in cards {
+        match sections.last_mut() {
+            Some(section) if section.id == card.status.id() => section.cards.push(card),
+            _ => sections.push(Section {
+                id: card.status.id(),
+                label: card.status.label(),
+                cards: vec![card],
+            }),
+        }
+    }
+    sections
+}
