@@ -46,6 +46,9 @@ pub struct CheckArgs {
     /// How to print problems.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Treat draft opportunities as published, so links to them are not broken.
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 /// Output formats for `check`.

@@ -1,1 +1,341 @@
-//! (being written)
+//! Content problems with a file, line, column and hint, and the two ways `check` prints them:
+//! rustc-like reports with a source snippet (via miette) and GitHub Actions annotations.
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// What sort of problem a diagnostic is; its title in reports and annotations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// The file cannot be read as text (missing, too big, binary, not UTF-8).
+    File,
+    /// The `---` front matter block is missing or not closed.
+    FrontMatter,
+    /// The YAML does not parse.
+    Yaml,
+    /// A key that is not part of the schema.
+    UnknownField,
+    /// A value of the wrong type (text where a number belongs, …).
+    WrongType,
+    /// A value that breaks a Code With Us rule.
+    Rule,
+    /// A template placeholder (`TODO`) that was not filled in.
+    Placeholder,
+    /// Two files that map to the same page.
+    Duplicate,
+    /// A site-absolute link to a page the build does not generate.
+    BrokenLink,
+    /// A problem in `content/site.yaml`.
+    Config,
+}
+
+impl Kind {
+    /// A short title, used as the GitHub annotation title and the report code.
+    pub fn title(self) -> &'static str {
+        match self {
+            Kind::File => "unreadable file",
+            Kind::FrontMatter => "front matter",
+            Kind::Yaml => "invalid YAML",
+            Kind::UnknownField => "unknown field",
+            Kind::WrongType => "wrong type",
+            Kind::Rule => "invalid value",
+            Kind::Placeholder => "placeholder left in",
+            Kind::Duplicate => "duplicate page",
+            Kind::BrokenLink => "broken link",
+            Kind::Config => "site configuration",
+        }
+    }
+}
+
+/// One problem in one file, at a 1-based line and column (columns count characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file, relative to the site root (e.g. `content/opportunities/x.md`).
+    pub file: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// What sort of problem this is.
+    pub kind: Kind,
+    /// What is wrong.
+    pub message: String,
+    /// What to write instead.
+    pub hint: String,
+}
+
+impl Diagnostic {
+    /// A problem at `line`:`column` of `file`.
+    pub fn new(
+        file: impl Into<PathBuf>,
+        (line, column): (usize, usize),
+        kind: Kind,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            file: file.into(),
+            line: line.max(1),
+            column: column.max(1),
+            kind,
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file.display(),
+            self.line,
+            self.column,
+            self.message
+        )?;
+        if !self.hint.is_empty() {
+            write!(f, " (help: {})", self.hint)?;
+        }
+        Ok(())
+    }
+}
+
+/// Every problem found in `content/`, sorted by file and position.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// Sorts by file, line and column, and drops exact repeats.
+    pub fn sorted(mut self) -> Self {
+        self.0.sort_by(|a, b| {
+            (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
+        });
+        self.0.dedup();
+        self
+    }
+
+    /// How many files have at least one problem.
+    pub fn file_count(&self) -> usize {
+        let mut files: Vec<_> = self.0.iter().map(|d| &d.file).collect();
+        files.sort();
+        files.dedup();
+        files.len()
+    }
+
+    /// A one-line summary such as `3 problems in 2 files`.
+    pub fn summary(&self) -> String {
+        let n = self.0.len();
+        let files = self.file_count();
+        format!("{n} problem{} in {files} file{}", plural(n), plural(files))
+    }
+
+    /// rustc-like reports with source snippets read from `root`; `color` adds ANSI colours.
+    pub fn render_human(&self, root: &Path, color: bool) -> String {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
+        let mut sources = SourceCache::default();
+        let mut out = String::new();
+        for diagnostic in &self.0 {
+            render_one(&handler, &mut sources, root, diagnostic, &mut out);
+        }
+        out
+    }
+
+    /// GitHub Actions workflow commands, one `::error …::…` line per problem.
+    pub fn render_github(&self) -> String {
+        self.0
+            .iter()
+            .map(|d| {
+                let file = d.file.to_string_lossy().replace('\\', "/");
+                let message = if d.hint.is_empty() {
+                    d.message.clone()
+                } else {
+                    format!("{} (help: {})", d.message, d.hint)
+                };
+                format!(
+                    "::error file={},line={},col={},title={}::{}\n",
+                    escape_property(&file),
+                    d.line,
+                    d.column,
+                    escape_property(d.kind.title()),
+                    escape_data(&message)
+                )
+            })
+            .collect()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for diagnostic in &self.0 {
+            writeln!(f, "{diagnostic}")?;
+        }
+        write!(f, "{}", self.summary())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Escapes a workflow command's message, as GitHub's `toolkit/core` `escapeData` does.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value (`file=`, `title=`), as `escapeProperty` does.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Source files read once for snippets; `None` when a file cannot be shown as text.
+#[derive(Default)]
+struct SourceCache(std::collections::HashMap<PathBuf, Option<String>>);
+
+impl SourceCache {
+    fn get(&mut self, root: &Path, file: &Path) -> Option<&str> {
+        self.0
+            .entry(file.to_owned())
+            .or_insert_with(|| {
+                let bytes = std::fs::read(root.join(file)).ok()?;
+                let text = String::from_utf8(bytes).ok()?;
+                let printable = text.len() <= crate::content::MAX_FILE_BYTES
+                    && !text.contains(|c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
+                printable.then_some(text)
+            })
+            .as_deref()
+    }
+}
+
+fn render_one(
+    handler: &GraphicalReportHandler,
+    sources: &mut SourceCache,
+    root: &Path,
+    d: &Diagnostic,
+    out: &mut String,
+) {
+    let name = d.file.to_string_lossy().replace('\\', "/");
+    let mut report = MietteDiagnostic::new(d.message.clone())
+        .with_code(d.kind.title())
+        .with_severity(miette::Severity::Error);
+    if !d.hint.is_empty() {
+        report = report.with_help(d.hint.clone());
+    }
+    let source = sources.get(root, &d.file).map(str::to_owned);
+    let rendered = match source
+        .as_deref()
+        .and_then(|text| span_at(text, d.line, d.column))
+    {
+        Some((offset, length)) => {
+            let report = report.with_label(LabeledSpan::at(offset..offset + length, "here"));
+            let report = miette::Report::new(report).with_source_code(
+                NamedSource::new(name, source.unwrap_or_default()).with_language("yaml"),
+            );
+            let mut text = String::new();
+            handler
+                .render_report(&mut text, report.as_ref())
+                .map(|()| text)
+        }
+        None => {
+            // No snippet to show (missing or binary file): say where in the message itself.
+            let report = MietteDiagnostic {
+                message: format!("{name}:{}:{}: {}", d.line, d.column, d.message),
+                ..report
+            };
+            let mut text = String::new();
+            handler.render_report(&mut text, &report).map(|()| text)
+        }
+    };
+    match rendered {
+        Ok(text) => out.push_str(&text),
+        // Rendering into a String cannot fail in practice; fall back to the plain form anyway.
+        Err(_) => out.push_str(&format!("error: {d}\n")),
+    }
+    out.push('\n');
+}
+
+/// The byte range to underline at `line`:`column`: from there to the end of the line's text.
+fn span_at(text: &str, line: usize, column: usize) -> Option<(usize, usize)> {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(line - 2).map(|(i, _)| i + 1)?
+    };
+    let rest = &text[line_start..];
+    let line_text = rest.split('\n').next().unwrap_or("").trim_end_matches('\r');
+    let offset = line_text
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(line_text.len(), |(i, _)| i);
+    let length = line_text[offset..].trim_end().len();
+    Some((line_start + offset, length))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_escaping_follows_the_toolkit() {
+        let d = Diagnostics(vec![Diagnostic::new(
+            "content/a,b:c.md",
+            (3, 7),
+            Kind::Rule,
+            "100% wrong\r\nreally",
+            "fix",
+        )]);
+        assert_eq!(
+            d.render_github(),
+            "::error file=content/a%2Cb%3Ac.md,line=3,col=7,title=invalid value::\
+             100%25 wrong%0D%0Areally (help: fix)\n"
+        );
+    }
+
+    #[test]
+    fn spans_cover_the_rest_of_the_line() {
+        let text = "---\r\nreward: 80000  \r\n";
+        let (offset, length) = span_at(text, 2, 9).unwrap();
+        assert_eq!(&text[offset..offset + length], "80000");
+        assert_eq!(span_at(text, 9, 1), None);
+        assert_eq!(span_at("é: x", 1, 2).unwrap(), (2, 3));
+    }
+
+    #[test]
+    fn human_report_names_file_line_and_hint() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.md"), "---\nreward: 80000\n---\n").unwrap();
+        let d = Diagnostics(vec![Diagnostic::new(
+            "a.md",
+            (2, 9),
+            Kind::Rule,
+            "too much",
+            "write less",
+        )]);
+        let text = d.render_human(dir.path(), false);
+        assert!(text.contains("a.md:2:9"), "{text}");
+        assert!(text.contains("reward: 80000"), "{text}");
+        assert!(text.contains("write less"), "{text}");
+        let missing = Diagnostics(vec![Diagnostic::new(
+            "gone.md",
+            (1, 1),
+            Kind::File,
+            "not found",
+            "",
+        )]);
+        assert!(
+            missing
+                .render_human(dir.path(), false)
+                .contains("gone.md:1:1: not found")
+        );
+    }
+}

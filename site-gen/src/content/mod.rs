@@ -1,8 +1,32 @@
 //! Reading `content/`: front matter and Markdown bodies into validated pages.
+//!
+//! [`load`] reads `site.yaml`, the home intro, every opportunity and every wiki page in parallel,
+//! and returns either the whole validated [`Content`] or every problem in every file at once
+//! (then link and duplicate checks across files). A valid file is parsed exactly once; only a
+//! broken one is analysed again to say precisely what is wrong where.
+
+pub(crate) mod analyse;
+mod front_matter;
+mod links;
+mod locate;
+mod opportunity;
+pub(crate) mod source;
+mod wiki;
+
+pub use front_matter::{Split, SplitError, split};
+pub use links::{LinkRef, markdown_links};
+pub use locate::locate;
+pub use source::MAX_FILE_BYTES;
+pub use wiki::wiki_url;
 
 use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, Diagnostics, Kind};
 use cwu_domain::Opportunity;
-use std::path::PathBuf;
+use cwu_domain::opportunity::{check_slug, slugify};
+use links::Targets;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 /// An opportunity and its Markdown description.
 #[derive(Debug, Clone)]
@@ -56,4 +80,347 @@ pub struct Content {
     pub opportunities: Vec<OpportunityPage>,
     /// Every wiki page.
     pub wiki: Vec<WikiPage>,
+}
+
+/// What to treat as published while checking links.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Drafts will be built (`--drafts`), so links to them are fine.
+    pub drafts: bool,
+}
+
+/// Reads and validates everything in `root/content/`; links to drafts count as broken.
+pub fn load(root: &Path) -> Result<Content, Diagnostics> {
+    load_with(root, LoadOptions::default())
+}
+
+/// Reads and validates everything in `root/content/`, reporting every problem at once.
+pub fn load_with(root: &Path, options: LoadOptions) -> Result<Content, Diagnostics> {
+    let mut problems = Vec::new();
+    let config = crate::config::load(root)
+        .map_err(|found| problems.extend(found))
+        .ok();
+
+    let mut jobs = vec![Job::Home];
+    jobs.extend(discover_opportunities(root, &mut problems));
+    jobs.extend(discover_wiki(root, &mut problems));
+    let results: Vec<Result<Parsed, Vec<Diagnostic>>> =
+        jobs.par_iter().map(|job| job.run(root)).collect();
+
+    let mut home = None;
+    let mut opportunities = Vec::new();
+    let mut wiki = Vec::new();
+    let mut links: Vec<(PathBuf, Vec<LinkRef>)> = Vec::new();
+    let mut unreadable_slugs = Vec::new();
+    for (job, result) in jobs.iter().zip(results) {
+        match result {
+            Ok(Parsed::Home(page, found)) => {
+                links.push((PathBuf::from(HOME_FILE), found));
+                home = Some(page);
+            }
+            Ok(Parsed::Opportunity(parsed)) => {
+                links.push((parsed.page.source.clone(), parsed.links));
+                opportunities.push(parsed.page);
+            }
+            Ok(Parsed::Wiki(page, found)) => {
+                links.push((page.source.clone(), found));
+                wiki.push(page);
+            }
+            Err(found) => {
+                if let Job::Opportunity { slug, .. } = job {
+                    unreadable_slugs.push(slug.clone());
+                }
+                problems.extend(found);
+            }
+        }
+    }
+    problems.extend(duplicate_opportunities(jobs.iter()));
+    problems.extend(duplicate_wiki_urls(&wiki));
+
+    let targets = targets(
+        root,
+        config.as_ref(),
+        &opportunities,
+        &unreadable_slugs,
+        &wiki,
+        options,
+    );
+    for (file, found) in &links {
+        problems.extend(targets.check(file, found));
+    }
+
+    match (config, home) {
+        (Some(config), Some(home)) if problems.is_empty() => Ok(Content {
+            config,
+            home,
+            opportunities,
+            wiki,
+        }),
+        _ => Err(Diagnostics(problems).sorted()),
+    }
+}
+
+/// The home intro, relative to the site root.
+const HOME_FILE: &str = "content/index.md";
+
+/// One file to read, in parallel with the others.
+enum Job {
+    Home,
+    Opportunity { file: PathBuf, slug: String },
+    Wiki { file: PathBuf, path: String },
+}
+
+/// One file read.
+enum Parsed {
+    Home(HomePage, Vec<LinkRef>),
+    Opportunity(Box<opportunity::Parsed>),
+    Wiki(WikiPage, Vec<LinkRef>),
+}
+
+impl Job {
+    fn file(&self) -> &Path {
+        match self {
+            Job::Home => Path::new(HOME_FILE),
+            Job::Opportunity { file, .. } | Job::Wiki { file, .. } => file,
+        }
+    }
+
+    fn run(&self, root: &Path) -> Result<Parsed, Vec<Diagnostic>> {
+        let file = self.file();
+        let text = source::read_text(root, file).map_err(|problem| vec![problem])?;
+        match self {
+            Job::Home => {
+                wiki::parse_home(file, &text).map(|(page, links)| Parsed::Home(page, links))
+            }
+            Job::Opportunity { slug, .. } => opportunity::parse(file, slug, &text)
+                .map(|parsed| Parsed::Opportunity(Box::new(parsed))),
+            Job::Wiki { path, .. } => {
+                let (page, links) = wiki::parse_wiki(file, path, &text)?;
+                let bad_names: Vec<_> = path
+                    .split('/')
+                    .filter(|segment| *segment != "index")
+                    .filter_map(|segment| check_slug(segment).err())
+                    .map(|message| {
+                        Diagnostic::new(
+                            file,
+                            (1, 1),
+                            Kind::Rule,
+                            message,
+                            "rename the file or folder",
+                        )
+                    })
+                    .collect();
+                if bad_names.is_empty() {
+                    Ok(Parsed::Wiki(page, links))
+                } else {
+                    Err(bad_names)
+                }
+            }
+        }
+    }
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_owned()
+}
+
+fn is_hidden(name: &str) -> bool {
+    name.starts_with('.')
+}
+
+/// Files under `content/opportunities/` (a flat folder of `<slug>.md`).
+fn discover_opportunities(root: &Path, problems: &mut Vec<Diagnostic>) -> Vec<Job> {
+    let folder = root.join("content/opportunities");
+    let Ok(entries) = std::fs::read_dir(&folder) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<_> = entries
+        .filter_map(|entry| Some(entry.ok()?.path()))
+        .collect();
+    paths.sort();
+    let mut jobs = Vec::new();
+    for path in paths {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let file = relative(root, &path);
+        if is_hidden(&name) {
+            continue;
+        }
+        match name.strip_suffix(".md") {
+            Some(slug) if path.is_file() => jobs.push(Job::Opportunity {
+                slug: slug.to_owned(),
+                file,
+            }),
+            _ => problems.push(Diagnostic::new(
+                file,
+                (1, 1),
+                Kind::File,
+                "only `<slug>.md` files are read in `content/opportunities/`; this one is ignored",
+                format!(
+                    "rename it to `{}.md`, or move it out of `content/opportunities/`",
+                    slugify(name.split('.').next().unwrap_or(&name))
+                ),
+            )),
+        }
+    }
+    jobs
+}
+
+/// Files under `content/wiki/`, at any depth.
+fn discover_wiki(root: &Path, problems: &mut Vec<Diagnostic>) -> Vec<Job> {
+    let folder = root.join("content/wiki");
+    let walk = walkdir::WalkDir::new(&folder)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            entry.depth() == 0 || !is_hidden(&entry.file_name().to_string_lossy())
+        });
+    let mut jobs = Vec::new();
+    for entry in walk {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                if error.io_error().map(std::io::Error::kind) != Some(std::io::ErrorKind::NotFound)
+                {
+                    let file = relative(root, error.path().unwrap_or(&folder));
+                    problems.push(Diagnostic::new(
+                        file,
+                        (1, 1),
+                        Kind::File,
+                        format!("cannot read this: {error}"),
+                        "check the file's permissions",
+                    ));
+                }
+                continue;
+            }
+        };
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let file = relative(root, entry.path());
+        let under = entry.path().strip_prefix(&folder).unwrap_or(entry.path());
+        let under = under.to_string_lossy().replace('\\', "/");
+        match under.strip_suffix(".md") {
+            Some(path) => jobs.push(Job::Wiki {
+                file,
+                path: path.to_owned(),
+            }),
+            None => problems.push(Diagnostic::new(
+                file,
+                (1, 1),
+                Kind::File,
+                "only `.md` files are read in `content/wiki/`; this one is ignored",
+                "rename it to end in `.md`, or move it out of `content/wiki/`",
+            )),
+        }
+    }
+    jobs
+}
+
+/// Opportunity files whose names differ only in letter case: one page on case-insensitive disks.
+fn duplicate_opportunities<'a>(jobs: impl Iterator<Item = &'a Job>) -> Vec<Diagnostic> {
+    let mut seen: HashMap<String, &Path> = HashMap::new();
+    let mut problems = Vec::new();
+    for job in jobs {
+        let Job::Opportunity { file, slug } = job else {
+            continue;
+        };
+        match seen.get(&slug.to_lowercase()) {
+            Some(first) => problems.push(Diagnostic::new(
+                file,
+                (1, 1),
+                Kind::Duplicate,
+                format!(
+                    "this file and `{}` differ only in letter case, so they are the same page \
+                     `/opportunities/{}/`",
+                    first.display(),
+                    slug.to_lowercase()
+                ),
+                "keep one of them; slugs are lowercase",
+            )),
+            None => {
+                seen.insert(slug.to_lowercase(), file);
+            }
+        }
+    }
+    problems
+}
+
+/// Wiki files that become the same URL (`faq.md` and `faq/index.md`, or `FAQ.md` and `faq.md`).
+fn duplicate_wiki_urls(pages: &[WikiPage]) -> Vec<Diagnostic> {
+    let mut seen: HashMap<String, &Path> = HashMap::new();
+    let mut problems = Vec::new();
+    for page in pages {
+        let key = page.url.to_lowercase();
+        match seen.get(&key) {
+            Some(first) => problems.push(Diagnostic::new(
+                &page.source,
+                (1, 1),
+                Kind::Duplicate,
+                format!(
+                    "this page and `{}` are both published at `{}`",
+                    first.display(),
+                    page.url
+                ),
+                "rename or remove one of them",
+            )),
+            None => {
+                seen.insert(key, &page.source);
+            }
+        }
+    }
+    problems
+}
+
+/// Every URL the build will generate, for link checking.
+fn targets(
+    root: &Path,
+    config: Option<&SiteConfig>,
+    opportunities: &[OpportunityPage],
+    unreadable_slugs: &[String],
+    wiki: &[WikiPage],
+    options: LoadOptions,
+) -> Targets {
+    let mut targets = Targets::default();
+    for url in [
+        "/",
+        "/opportunities/",
+        "/feeds/opportunities.xml",
+        "/opportunities.ics",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/404.html",
+    ] {
+        targets.add(url.to_owned());
+    }
+    for page in opportunities {
+        let url = format!("/opportunities/{}/", page.opportunity.slug);
+        if opportunity::is_draft(&page.opportunity) && !options.drafts {
+            targets.add_draft(url);
+            continue;
+        }
+        targets.add(url);
+        for skill in &page.opportunity.skills {
+            targets.add(format!("/feeds/skills/{}.xml", slugify(skill)));
+        }
+    }
+    // A file with problems is reported already; links to it are not broken on top of that.
+    for slug in unreadable_slugs {
+        targets.add(format!("/opportunities/{slug}/"));
+    }
+    for page in wiki {
+        targets.add(page.url.clone());
+    }
+    if let Some(config) = config {
+        let statics = root.join("themes").join(&config.theme).join("static");
+        for entry in walkdir::WalkDir::new(&statics).into_iter().flatten() {
+            if entry.file_type().is_file()
+                && let Ok(path) = entry.path().strip_prefix(&statics)
+            {
+                let path = path.to_string_lossy().replace('\\', "/");
+                targets.add(format!("/{path}"));
+                targets.add(format!("/static/{path}"));
+            }
+        }
+    }
+    targets
 }

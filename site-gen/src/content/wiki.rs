@@ -1,0 +1,221 @@
+//! Wiki pages (`content/wiki/**/*.md`) and the home intro (`content/index.md`): their small
+//! front matter, and the URL each wiki file becomes.
+
+use super::analyse::{Schema, Yaml, analyse};
+use super::front_matter::split;
+use super::links::{LinkRef, markdown_links};
+use super::{HomePage, WikiPage};
+use crate::diagnostics::{Diagnostic, Kind};
+use cwu_domain::FieldPath;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use std::path::Path;
+
+/// Wiki front matter as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WikiFrontMatter {
+    title: String,
+    #[serde(default)]
+    weight: i64,
+    description: Option<String>,
+}
+
+/// Home intro front matter as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HomeFrontMatter {
+    title: String,
+    description: String,
+}
+
+const WIKI_SCHEMA: Schema = Schema {
+    fields: &["title", "weight", "description"],
+    nested: &[],
+    required: &["title"],
+    example: page_example,
+};
+
+const HOME_SCHEMA: Schema = Schema {
+    fields: &["title", "description"],
+    nested: &[],
+    required: &["title", "description"],
+    example: page_example,
+};
+
+fn page_example(field: &str) -> Option<String> {
+    Some(
+        match field {
+            "title" => "title: \"How to submit a proposal\"",
+            "weight" => "weight: 20",
+            "description" => "description: \"One sentence for search engines and link previews.\"",
+            _ => return None,
+        }
+        .to_owned(),
+    )
+}
+
+/// Where a wiki file is served: `for-developers/local-setup` → `/wiki/for-developers/local-setup/`,
+/// `index` → `/wiki/`, `guides/index` → `/wiki/guides/`.
+pub fn wiki_url(path: &str) -> String {
+    let folder = match path.strip_suffix("index") {
+        Some(parent) if parent.is_empty() || parent.ends_with('/') => parent,
+        _ => return format!("/wiki/{path}/"),
+    };
+    format!("/wiki/{folder}")
+}
+
+/// A page read from its front matter and body, with the site links in the body.
+struct Read<T> {
+    front: T,
+    body: String,
+    links: Vec<LinkRef>,
+}
+
+/// Reads a front-matter document: fast when valid, fully analysed when not; then `rules`.
+fn read_page<T: DeserializeOwned>(
+    file: &Path,
+    text: &str,
+    schema: &Schema,
+    rules: impl FnOnce(&T, &Yaml) -> Vec<Diagnostic>,
+) -> Result<Read<T>, Vec<Diagnostic>> {
+    let parts = split(text).map_err(|error| {
+        vec![Diagnostic::new(
+            file,
+            (1, 1),
+            Kind::FrontMatter,
+            error.to_string(),
+            error.hint(),
+        )]
+    })?;
+    let yaml = Yaml {
+        file,
+        text: parts.yaml,
+        first_line: parts.yaml_line,
+        open_line: parts.yaml_line - 1,
+    };
+    let front = match serde_yaml::from_str::<T>(parts.yaml) {
+        Ok(front) => front,
+        Err(_) => {
+            let analysis = analyse::<T>(&yaml, schema);
+            match analysis.value {
+                Some(front) if analysis.diagnostics.is_empty() => front,
+                _ => return Err(analysis.diagnostics),
+            }
+        }
+    };
+    let problems = rules(&front, &yaml);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Read {
+        front,
+        body: parts.body.to_owned(),
+        links: markdown_links(parts.body, parts.body_line),
+    })
+}
+
+/// A required text must have words in it.
+fn not_blank(yaml: &Yaml, field: &str, value: &str) -> Option<Diagnostic> {
+    value.trim().is_empty().then(|| {
+        yaml.at(
+            &FieldPath::key(field),
+            Kind::Rule,
+            format!("`{field}` is empty"),
+            page_example(field).map_or_else(String::new, |line| format!("write it like `{line}`")),
+        )
+    })
+}
+
+/// Reads the wiki file `file` (relative to the site root) at `path` under `content/wiki/`.
+pub fn parse_wiki(
+    file: &Path,
+    path: &str,
+    text: &str,
+) -> Result<(WikiPage, Vec<LinkRef>), Vec<Diagnostic>> {
+    let read = read_page::<WikiFrontMatter>(file, text, &WIKI_SCHEMA, |front, yaml| {
+        not_blank(yaml, "title", &front.title).into_iter().collect()
+    })?;
+    let page = WikiPage {
+        path: path.to_owned(),
+        url: wiki_url(path),
+        title: read.front.title.trim().to_owned(),
+        weight: read.front.weight,
+        description: read
+            .front
+            .description
+            .map(|d| d.trim().to_owned())
+            .filter(|d| !d.is_empty()),
+        body: read.body,
+        source: file.to_owned(),
+    };
+    Ok((page, read.links))
+}
+
+/// Reads the home intro `content/index.md`.
+pub fn parse_home(file: &Path, text: &str) -> Result<(HomePage, Vec<LinkRef>), Vec<Diagnostic>> {
+    let read = read_page::<HomeFrontMatter>(file, text, &HOME_SCHEMA, |front, yaml| {
+        [("title", &front.title), ("description", &front.description)]
+            .into_iter()
+            .filter_map(|(field, value)| not_blank(yaml, field, value))
+            .collect()
+    })?;
+    let page = HomePage {
+        title: read.front.title.trim().to_owned(),
+        description: read.front.description.trim().to_owned(),
+        body: read.body,
+    };
+    Ok((page, read.links))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(wiki_url("index"), "/wiki/");
+        assert_eq!(wiki_url("faq"), "/wiki/faq/");
+        assert_eq!(wiki_url("guides/index"), "/wiki/guides/");
+        assert_eq!(wiki_url("guides/reindex"), "/wiki/guides/reindex/");
+        assert_eq!(
+            wiki_url("for-developers/local-setup"),
+            "/wiki/for-developers/local-setup/"
+        );
+    }
+
+    #[test]
+    fn wiki_front_matter() {
+        let file = Path::new("content/wiki/faq.md");
+        let (page, links) = parse_wiki(
+            file,
+            "faq",
+            "---\ntitle: FAQ\nweight: 5\n---\nSee [terms](/wiki/terms/).\n",
+        )
+        .unwrap();
+        assert_eq!(
+            (page.title.as_str(), page.weight, page.url.as_str()),
+            ("FAQ", 5, "/wiki/faq/")
+        );
+        assert_eq!(links[0].line, 5);
+        let problems = parse_wiki(
+            file,
+            "faq",
+            "---\ntitle: \" \"\nweight: high\nsort: 1\n---\n",
+        )
+        .unwrap_err();
+        let found: Vec<_> = problems.iter().map(|d| (d.line, d.kind)).collect();
+        assert_eq!(found, [(3, Kind::WrongType), (4, Kind::UnknownField)]);
+        let blank = parse_wiki(file, "faq", "---\ntitle: \" \"\n---\n").unwrap_err();
+        assert_eq!((blank[0].line, blank[0].kind), (2, Kind::Rule));
+        let missing = parse_wiki(file, "faq", "---\nweight: 1\n---\n").unwrap_err();
+        assert_eq!((missing[0].line, missing[0].kind), (1, Kind::Rule));
+    }
+
+    #[test]
+    fn home_needs_title_and_description() {
+        let problems =
+            parse_home(Path::new("content/index.md"), "---\ntitle: Home\n---\n").unwrap_err();
+        assert!(problems[0].message.contains("description"));
+    }
+}
