@@ -58,7 +58,7 @@ pub fn kind(i: usize) -> Kind {
 pub fn slug(seed: u64, i: usize) -> String {
     let mut rng = Rng::for_item(seed, STREAM_OPPORTUNITY, i as u64);
     let product = rng.pick(PRODUCTS);
-    format!("{}-{:05}", product.replace(' ', "-"), i)
+    format!("{}-{:05}", product.to_lowercase().replace(' ', "-"), i)
 }
 
 /// A person's name and the matching example email address.
@@ -241,7 +241,7 @@ impl Site {
         let assignment = deadline + days(rng.range(3, 10));
         let start = assignment + days(rng.range(0, 7));
         let completion = rng.chance(80).then(|| start + days(rng.range(30, 120)));
-        let repo_name = product.replace(' ', "-");
+        let repo_name = product.to_lowercase().replace(' ', "-");
         let repository = format!("https://github.com/bcgov-example/{repo_name}-{i}");
         let questions = format!("{repository}/issues/1");
 
@@ -510,6 +510,8 @@ mod tests {
             assert_eq!(a.remote, a.remote_details.is_some());
             assert_eq!(i % 5 == 0, a.body.contains("```rust"));
             assert!(!a.body.contains(&format!("/opportunities/{}/", a.slug)));
+            let slug_chars = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+            assert!(a.slug.chars().all(slug_chars), "{}", a.slug);
         }
     }
 }
