@@ -5,7 +5,9 @@
 
 pub mod browser;
 pub mod http;
+pub mod journey;
 pub mod mail;
+pub mod pages;
 pub mod process;
 pub mod server;
 pub mod site;

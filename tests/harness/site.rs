@@ -53,23 +53,39 @@ pub fn now_epoch() -> i64 {
         .as_second()
 }
 
-/// A private copy of the example site, deleted on drop.
+/// A private copy of the example site (a temporary one is deleted on drop).
 pub struct Site {
-    root: tempfile::TempDir,
+    root: PathBuf,
+    _temporary: Option<tempfile::TempDir>,
 }
 
 impl Site {
     /// Copies `content/` and `themes/` of the repository into a fresh temporary folder.
     pub fn copy_of_repo() -> Self {
-        let root = tempfile::Builder::new()
+        let temporary = tempfile::Builder::new()
             .prefix("cwu-e2e-site-")
             .tempdir()
             .expect("cannot create a temporary site folder");
-        for dir in ["content", "themes"] {
-            copy_dir(&repo_root().join(dir), &root.path().join(dir))
-                .unwrap_or_else(|e| panic!("cannot copy {dir}/ into the test site: {e}"));
+        let mut site = Self::copy_into(temporary.path());
+        site._temporary = Some(temporary);
+        site
+    }
+
+    /// Copies the repository's site into `dir` (emptied first) and keeps it there, e.g. under
+    /// `target/` where a failed gate's input stays for inspection.
+    pub fn copy_into(dir: &Path) -> Self {
+        if dir.exists() {
+            std::fs::remove_dir_all(dir)
+                .unwrap_or_else(|e| panic!("cannot empty {}: {e}", dir.display()));
         }
-        Self { root }
+        for sub in ["content", "themes"] {
+            copy_dir(&repo_root().join(sub), &dir.join(sub))
+                .unwrap_or_else(|e| panic!("cannot copy {sub}/ into the test site: {e}"));
+        }
+        Self {
+            root: dir.to_path_buf(),
+            _temporary: None,
+        }
     }
 
     /// Copies the repository's site and builds it at [`NOW`].
@@ -98,7 +114,7 @@ impl Site {
 
     /// The site folder.
     pub fn root(&self) -> &Path {
-        self.root.path()
+        &self.root
     }
 
     /// The generated static site.
@@ -120,18 +136,20 @@ impl Site {
         files
     }
 
-    /// The generated page of each published opportunity, with its slug, sorted by slug.
+    /// The generated page of each published opportunity (slug = file stem under
+    /// `content/opportunities/`), sorted by slug.
     pub fn opportunity_pages(&self) -> Vec<(String, PathBuf)> {
-        let dir = self.public().join("opportunities");
-        let mut pages: Vec<(String, PathBuf)> = std::fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        let content = self.root().join("content/opportunities");
+        let mut pages: Vec<(String, PathBuf)> = std::fs::read_dir(&content)
+            .unwrap_or_else(|e| panic!("cannot list {}: {e}", content.display()))
             .filter_map(Result::ok)
-            .filter(|entry| entry.path().join("index.html").is_file())
-            .map(|entry| {
-                (
-                    entry.file_name().to_string_lossy().into_owned(),
-                    entry.path().join("index.html"),
-                )
+            .filter_map(|entry| {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let slug = name.strip_suffix(".md")?.to_string();
+                let page = self
+                    .public()
+                    .join(format!("opportunities/{slug}/index.html"));
+                page.is_file().then_some((slug, page))
             })
             .collect();
         pages.sort();
