@@ -317,3 +317,126 @@ fn receipt_body(
     );
     (text, html)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{self, MAIL_FROM, OPEN};
+    use cwu_domain::proposal::ProposalFields;
+
+    fn proposal(name: &str, text: &str) -> StoredProposal {
+        let fields = ProposalFields {
+            opportunity: OPEN.into(),
+            proponent_type: ProponentType::Organization,
+            legal_name: name.into(),
+            organization_name: Some("Acme & Sons <Ltd>".into()),
+            email: "ana@example.org".into(),
+            phone: None,
+            proposal: text.into(),
+            comments: Some("Thanks\r\nBcc: x@evil.test".into()),
+            terms_version: testing::TERMS.into(),
+        };
+        StoredProposal {
+            id: "01JDQ0000000000000000000AA".into(),
+            version: 2,
+            submitted_at: testing::now(),
+            content_hash: crate::submit::content_hash(&fields),
+            fields,
+            terms_accepted_at: testing::now(),
+            client_ip_hash: None,
+            user_agent: None,
+        }
+    }
+
+    fn mails(p: &StoredProposal, title: &str) -> Vec<OutboxMail> {
+        let registry = testing::registry();
+        let mut entry = registry.get(OPEN).unwrap().clone();
+        entry.title = title.into();
+        proposal_mails(p, &entry, &registry.site, MAIL_FROM).unwrap()
+    }
+
+    fn headers(mail: &OutboxMail) -> &str {
+        mail.raw.split_once("\r\n\r\n").unwrap().0
+    }
+
+    #[test]
+    fn owner_mail_has_everything_escaped_and_a_reply_to() {
+        let p = proposal("Ana <script>x</script> Lee", "Line <b>1</b>\nLine 2 & more");
+        let all = mails(&p, "Permit API");
+        assert_eq!(all.len(), 2);
+        let owner = &all[0];
+        assert_eq!(owner.kind, MailKind::Owner);
+        assert_eq!(owner.from, "noreply@cwu.example.ca");
+        assert_eq!(
+            owner.subject,
+            "Proposal (version 2) for Permit API from Ana <script>x</script> Lee (Acme & Sons <Ltd>)"
+        );
+        let h = headers(owner);
+        assert!(
+            h.contains("Reply-To:") && h.contains("<ana@example.org>"),
+            "{h}"
+        );
+        assert!(h.contains("Message-ID: <") && h.contains("@cwu.example.ca>"));
+        assert!(h.contains("multipart/alternative"));
+        let html = owner
+            .raw
+            .split("Content-Type: text/html")
+            .nth(1)
+            .unwrap()
+            .replace("=\r\n", "");
+        assert!(!html.contains("<script") && !html.contains("<b>") && !html.contains("<Ltd>"));
+        assert!(html.contains("&lt;b&gt;1&lt;/b&gt;"));
+        assert!(
+            html.contains("Approach (60 points)"),
+            "criteria for scoring"
+        );
+        assert!(html.contains("Experience &lt;with&gt; Rust &amp; APIs"));
+        assert!(owner.raw.contains("01JDQ0000000000000000000AA"));
+        let receipt = &all[1];
+        assert_eq!(receipt.kind, MailKind::Receipt);
+        assert_eq!(receipt.to, ["ana@example.org"]);
+        assert!(!headers(receipt).contains("Reply-To"));
+        assert!(receipt.raw.contains("01JDQ0000000000000000000AA"));
+        assert_ne!(owner.id, receipt.id);
+    }
+
+    #[test]
+    fn line_breaks_never_reach_the_headers() {
+        let p = proposal("Ana\r\nBcc: x@evil.test", "Text");
+        for mail in mails(&p, "Title\r\nBcc: y@evil.test\nX-Injected: 1") {
+            let h = headers(&mail);
+            assert!(
+                !h.contains("\r\nBcc:") && !h.contains("\nX-Injected"),
+                "{h}"
+            );
+            assert!(
+                h.lines()
+                    .all(|l| !l.starts_with("Bcc") && !l.starts_with("X-Injected"))
+            );
+            assert!(!mail.subject.contains('\n'));
+        }
+    }
+
+    #[test]
+    fn non_ascii_subjects_are_encoded() {
+        let p = proposal("Zoë Tremblay", "Texte");
+        let owner = &mails(&p, "API des permis — forêts")[0];
+        let h = headers(owner);
+        assert!(
+            h.contains("Subject: Proposal") && h.contains("=?utf-8?b?"),
+            "{h}"
+        );
+        assert!(owner.raw.is_ascii());
+    }
+
+    #[test]
+    fn a_bad_sender_is_a_configuration_error() {
+        let registry = testing::registry();
+        let entry = registry.get(OPEN).unwrap();
+        let p = proposal("Ana", "Text");
+        assert!(matches!(
+            proposal_mails(&p, entry, &registry.site, "not a mailbox"),
+            Err(MessageError::Sender(_))
+        ));
+    }
+}

@@ -343,3 +343,294 @@ fn not_saved(
         .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::App;
+    use crate::local::RedbStore;
+    use crate::testing::{
+        self, CANCELLED, CLOSED, OPEN, RecordingMailer, UnavailableStore, app_at, encode, fields,
+        post, text,
+    };
+    use cwu_domain::proposal::field;
+    use http::Method;
+    use jiff::SignedDuration;
+    use std::sync::Arc;
+
+    struct Setup {
+        _dir: tempfile::TempDir,
+        store: Arc<RedbStore>,
+        mailer: Arc<RecordingMailer>,
+    }
+
+    fn setup() -> Setup {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(RedbStore::open(&dir.path().join("p.redb")).unwrap());
+        Setup {
+            _dir: dir,
+            store,
+            mailer: Arc::new(RecordingMailer::default()),
+        }
+    }
+
+    impl Setup {
+        fn app_at(&self, at: Timestamp) -> App {
+            app_at(
+                self.store.clone(),
+                self.mailer.clone(),
+                AfterSubmit::SendNew,
+                at,
+            )
+        }
+        fn app(&self) -> App {
+            self.app_at(testing::now())
+        }
+    }
+
+    fn with(changes: &[(&str, &str)]) -> String {
+        let mut pairs = fields("ana@example.org", "My proposal.");
+        for (name, value) in changes {
+            for pair in pairs.iter_mut().filter(|p| p.0 == *name) {
+                pair.1 = (*value).to_owned();
+            }
+        }
+        encode(&pairs)
+    }
+
+    fn assert_secure(response: &Response<Bytes>) {
+        let h = response.headers();
+        assert!(h.get(header::CONTENT_SECURITY_POLICY).is_some());
+        assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert_eq!(h[header::CACHE_CONTROL], "no-store");
+    }
+
+    #[tokio::test]
+    async fn success_redirects_to_a_receipt_without_private_data() {
+        let s = setup();
+        let response = s.app().handle(post(with(&[]))).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_secure(&response);
+        let location = response.headers()[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(location.starts_with("/api/proposals/receipt?opportunity=permit-api&id="));
+        assert!(!location.contains("ana") && !location.contains("%40"));
+
+        let receipt = s
+            .app()
+            .handle(Request::get(&location).body(Bytes::new()).unwrap())
+            .await;
+        assert_eq!(receipt.status(), StatusCode::OK);
+        assert_secure(&receipt);
+        let body = text(&receipt);
+        let stored = s.store.proposals(OPEN).await.unwrap().remove(0);
+        assert!(body.contains(&stored.id) && body.contains("<dd>1</dd>"));
+        assert!(body.contains("Permit status API") && body.contains("What happens next"));
+        assert!(!body.contains("ana@example.org"));
+        let head = Request::builder()
+            .method(Method::HEAD)
+            .uri(&location)
+            .body(Bytes::new());
+        let head = s.app().handle(head.unwrap()).await;
+        assert_eq!(head.status(), StatusCode::OK);
+        assert!(head.body().is_empty());
+
+        let forged = location.replace("version=1", "version=7");
+        let forged = s
+            .app()
+            .handle(Request::get(forged).body(Bytes::new()).unwrap())
+            .await;
+        assert_eq!(forged.status(), StatusCode::NOT_FOUND);
+    }
+
+    #[tokio::test]
+    async fn field_errors_give_422_with_the_values_kept() {
+        let s = setup();
+        let body = with(&[
+            (field::EMAIL, "not an address"),
+            (field::PROPONENT_TYPE, "organization"),
+            (field::LEGAL_NAME, "Ana <b>Lee</b>"),
+        ]);
+        let response = s.app().handle(post(body)).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_secure(&response);
+        let html = text(&response);
+        assert!(html.contains("<title>Error: check your proposal for Permit status API"));
+        assert!(html.contains(r#"class="error-summary""#));
+        assert!(html.contains(r##"href="#proposal-email""##));
+        assert!(html.contains(r##"href="#proposal-organization_name""##));
+        assert!(html.contains(r#"value="not an address""#));
+        assert!(html.contains("Ana &lt;b&gt;Lee&lt;/b&gt;"));
+        assert!(html.contains("My proposal."));
+        assert!(html.contains(r#"value="organization" required checked"#));
+        assert!(s.store.proposals(OPEN).await.unwrap().is_empty());
+        assert!(s.mailer.sent().is_empty());
+
+        let old_terms = s
+            .app()
+            .handle(post(with(&[(field::TERMS_VERSION, "2025-01")])))
+            .await;
+        assert_eq!(old_terms.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(text(&old_terms).contains("changed to version 2026-06"));
+    }
+
+    #[tokio::test]
+    async fn unknown_closed_and_cancelled_opportunities() {
+        let s = setup();
+        let app = s.app();
+        let unknown = app
+            .handle(post(with(&[(field::OPPORTUNITY, "nope")])))
+            .await;
+        assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+        let closed = app
+            .handle(post(with(&[(field::OPPORTUNITY, CLOSED)])))
+            .await;
+        assert_eq!(closed.status(), StatusCode::GONE);
+        assert!(text(&closed).contains("closed on"));
+        let cancelled = app
+            .handle(post(with(&[(field::OPPORTUNITY, CANCELLED)])))
+            .await;
+        assert_eq!(cancelled.status(), StatusCode::GONE);
+        assert!(text(&cancelled).contains("Cancelled"));
+        assert!(s.store.proposals(CLOSED).await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn the_deadline_is_checked_by_the_handlers_clock() {
+        let s = setup();
+        let deadline = testing::registry().get(OPEN).unwrap().deadline;
+        let second = SignedDuration::from_secs(1);
+        let before = s.app_at(deadline - second).handle(post(with(&[]))).await;
+        assert_eq!(
+            before.status(),
+            StatusCode::SEE_OTHER,
+            "open one second before"
+        );
+        let at = s
+            .app_at(deadline)
+            .handle(post(with(&[(field::PROPOSAL, "Changed at the deadline.")])))
+            .await;
+        assert_eq!(
+            at.status(),
+            StatusCode::GONE,
+            "closed at the deadline itself"
+        );
+        let after = s.app_at(deadline + second).handle(post(with(&[]))).await;
+        assert_eq!(after.status(), StatusCode::GONE);
+        let history = s
+            .store
+            .history(&ProposalKey {
+                opportunity: OPEN.into(),
+                email: "ana@example.org".into(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(history.len(), 1, "nothing stored after the deadline");
+    }
+
+    #[tokio::test]
+    async fn transport_errors_have_their_statuses() {
+        let s = setup();
+        let app = s.app();
+        let get = app
+            .handle(Request::get("/api/proposals").body(Bytes::new()).unwrap())
+            .await;
+        assert_eq!(get.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(get.headers()[header::ALLOW], "POST");
+        assert_secure(&get);
+        let put_receipt = Request::put("/api/proposals/receipt")
+            .body(Bytes::new())
+            .unwrap();
+        let put_receipt = app.handle(put_receipt).await;
+        assert_eq!(put_receipt.headers()[header::ALLOW], "GET, HEAD");
+
+        let json = Request::post("/api/proposals")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Bytes::from(with(&[])))
+            .unwrap();
+        assert_eq!(
+            app.handle(json).await.status(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        );
+        let huge = "a".repeat(cwu_domain::proposal::limits::BODY_BYTES + 1);
+        assert_eq!(
+            app.handle(post(huge)).await.status(),
+            StatusCode::PAYLOAD_TOO_LARGE
+        );
+        let bad =
+            post(format!("{}&legal_name=%FF", with(&[])).replacen("legal_name=Ana+Lee&", "", 1));
+        assert_eq!(app.handle(bad).await.status(), StatusCode::BAD_REQUEST);
+        let dup = post(format!("{}&legal_name=Eve", with(&[])));
+        let dup = app.handle(dup).await;
+        assert_eq!(dup.status(), StatusCode::BAD_REQUEST);
+        assert!(text(&dup).contains("legal_name"));
+        let elsewhere = app
+            .handle(Request::get("/api/other").body(Bytes::new()).unwrap())
+            .await;
+        assert_eq!(elsewhere.status(), StatusCode::NOT_FOUND);
+        assert!(s.store.proposals(OPEN).await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn spam_looks_like_success_but_nothing_is_kept() {
+        let s = setup();
+        let response = s
+            .app()
+            .handle(post(with(&[(field::HONEYPOT, "http://spam.test")])))
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let location = response.headers()[header::LOCATION].to_str().unwrap();
+        assert!(location.starts_with("/api/proposals/receipt?"));
+        assert!(s.store.proposals(OPEN).await.unwrap().is_empty());
+        assert!(s.store.pending_mail(10).await.unwrap().is_empty());
+        assert!(s.mailer.sent().is_empty());
+    }
+
+    #[tokio::test]
+    async fn storage_failure_is_503_and_keeps_the_text() {
+        let mailer = Arc::new(RecordingMailer::default());
+        let app = app_at(
+            Arc::new(UnavailableStore),
+            mailer.clone(),
+            AfterSubmit::SendNew,
+            testing::now(),
+        );
+        let response = app.handle(post(with(&[]))).await;
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "60");
+        let html = text(&response);
+        assert!(html.contains("was not saved") && html.contains("nothing was saved"));
+        assert!(
+            html.contains("My proposal."),
+            "the text comes back in the form"
+        );
+        assert!(mailer.sent().is_empty());
+    }
+
+    #[test]
+    fn hashes_are_stable_and_salted() {
+        let ip: IpAddr = "203.0.113.7".parse().unwrap();
+        assert_eq!(hash_ip("a", ip), hash_ip("a", ip));
+        assert_ne!(hash_ip("a", ip), hash_ip("b", ip));
+        assert_eq!(hash_ip("a", ip).len(), 64);
+        let request = Request::post("/")
+            .header("x-forwarded-for", "198.51.100.1, 10.0.0.1")
+            .header(header::USER_AGENT, "UA\tx")
+            .body(Bytes::new())
+            .unwrap();
+        let who = submitter(&request, "a");
+        assert_eq!(
+            who.client_ip_hash,
+            Some(hash_ip("a", "198.51.100.1".parse().unwrap()))
+        );
+        assert_eq!(who.user_agent.as_deref(), Some("UAx"));
+        let mut request = request;
+        request.extensions_mut().insert(ClientIp(ip));
+        assert_eq!(
+            submitter(&request, "a").client_ip_hash,
+            Some(hash_ip("a", ip))
+        );
+    }
+}

@@ -7,7 +7,7 @@
 
 use crate::app::{AfterSubmit, App, Clock, Config, SUBMIT_PATH};
 use crate::mail::{MailError, MailKind, MailState, Mailer, OutboxMail};
-use crate::store::{ProposalKey, ProposalStore};
+use crate::store::{ProposalKey, ProposalStore, StoreError, StoredProposal};
 use async_trait::async_trait;
 use bytes::Bytes;
 use cwu_domain::opportunity::{Contact, Criterion, Lifecycle};
@@ -154,6 +154,60 @@ impl Mailer for RecordingMailer {
             .push(mail.clone());
         Ok(())
     }
+}
+
+/// A store whose every operation fails as if the database were unreachable.
+pub struct UnavailableStore;
+
+#[async_trait]
+impl ProposalStore for UnavailableStore {
+    async fn current(&self, _: &ProposalKey) -> Result<Option<StoredProposal>, StoreError> {
+        Err(down())
+    }
+    async fn put_version(
+        &self,
+        _: Option<u32>,
+        _: &StoredProposal,
+        _: &[OutboxMail],
+    ) -> Result<(), StoreError> {
+        Err(down())
+    }
+    async fn history(&self, _: &ProposalKey) -> Result<Vec<StoredProposal>, StoreError> {
+        Err(down())
+    }
+    async fn proposals(&self, _: &str) -> Result<Vec<StoredProposal>, StoreError> {
+        Err(down())
+    }
+    async fn pending_mail(&self, _: usize) -> Result<Vec<String>, StoreError> {
+        Err(down())
+    }
+    async fn mail(&self, _: &str) -> Result<Option<OutboxMail>, StoreError> {
+        Err(down())
+    }
+    async fn claim_mail(
+        &self,
+        _: &str,
+        _: Timestamp,
+        _: Timestamp,
+    ) -> Result<Option<OutboxMail>, StoreError> {
+        Err(down())
+    }
+    async fn mark_sent(&self, _: &str, _: &str, _: Timestamp) -> Result<bool, StoreError> {
+        Err(down())
+    }
+    async fn release_mail(
+        &self,
+        _: &str,
+        _: &str,
+        _: &str,
+        _: Timestamp,
+    ) -> Result<bool, StoreError> {
+        Err(down())
+    }
+}
+
+fn down() -> StoreError {
+    StoreError::Unavailable("simulated outage".into())
 }
 
 /// An app over `store` and `mailer` with the fixture registry and a clock fixed at `at`.

@@ -83,8 +83,28 @@ fn secret(path: &Path) -> Result<String, OpenError> {
     }
 }
 
+/// How often the local backend retries mail that failed (e.g. the outbox was not writable).
+pub const RETRY_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Retries pending mail every [`RETRY_EVERY`] until the app is dropped. Holds only weak
+/// references, so dropping the last `App` closes the database.
+fn retry_pending(app: &App) -> impl std::future::Future<Output = ()> + Send + 'static {
+    let store = Arc::downgrade(&app.store);
+    let mailer = Arc::downgrade(&app.mailer);
+    async move {
+        loop {
+            tokio::time::sleep(RETRY_EVERY).await;
+            let (Some(store), Some(mailer)) = (store.upgrade(), mailer.upgrade()) else {
+                return;
+            };
+            crate::outbox::drain(store.as_ref(), mailer.as_ref(), jiff::Timestamp::now()).await;
+        }
+    }
+}
+
 /// Builds the [`App`] for the site at `site_root` and sends any mail left pending by an
-/// earlier run (in the background when called inside a tokio runtime).
+/// earlier run (in the background when called inside a tokio runtime, which then also retries
+/// failed mail every minute).
 pub fn open(site_root: impl AsRef<Path>) -> Result<App, OpenError> {
     let paths = LocalPaths::new(site_root.as_ref());
     let store = RedbStore::open(&paths.store).map_err(|source| OpenError::Store {
@@ -115,6 +135,7 @@ pub fn open(site_root: impl AsRef<Path>) -> Result<App, OpenError> {
     match tokio::runtime::Handle::try_current() {
         Ok(handle) => {
             handle.spawn(drain);
+            handle.spawn(retry_pending(&app));
         }
         Err(_) => {
             if let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
@@ -126,4 +147,106 @@ pub fn open(site_root: impl AsRef<Path>) -> Result<App, OpenError> {
         }
     }
     Ok(app)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{self, OPEN, encode, fields, post};
+    use bytes::Bytes;
+    use http::{Request, StatusCode, header};
+
+    fn site() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("private")).unwrap();
+        write_registry(dir.path(), &testing::registry());
+        dir
+    }
+
+    fn write_registry(site: &Path, registry: &cwu_domain::Registry) {
+        std::fs::write(site.join("private/registry.json"), registry.to_json()).unwrap();
+    }
+
+    fn emls(site: &Path) -> Vec<String> {
+        let mut files: Vec<String> = std::fs::read_dir(site.join(".local/outbox"))
+            .map(|dir| {
+                dir.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.ends_with(".eml"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        files
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn submits_into_redb_and_writes_eml_files() {
+        let site = site();
+        let app = open(site.path()).unwrap();
+        // The real clock: the fixture's open opportunity closes in 2027.
+        let response = app
+            .handle(post(encode(&fields("ana@example.org", "Text."))))
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let files = emls(site.path());
+        assert_eq!(files.len(), 2, "{files:?}");
+        let owner = files
+            .iter()
+            .map(|f| std::fs::read_to_string(site.path().join(".local/outbox").join(f)).unwrap())
+            .find(|m| m.contains("To: \"Priya Sandhu\"") || m.contains("To: Priya Sandhu"))
+            .expect("owner mail");
+        assert!(owner.contains("Reply-To:"));
+        assert!(site.path().join(".local/proposals.redb").exists());
+
+        let location = response.headers()[header::LOCATION].to_str().unwrap();
+        let receipt = app
+            .handle(Request::get(location).body(Bytes::new()).unwrap())
+            .await;
+        assert_eq!(receipt.status(), StatusCode::OK);
+
+        // A rebuild that drops the opportunity is seen at once.
+        let mut registry = testing::registry();
+        registry.opportunities.remove(OPEN);
+        write_registry(site.path(), &registry);
+        let response = app
+            .handle(post(encode(&fields("bo@example.org", "Text."))))
+            .await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn mail_that_could_not_be_written_is_sent_later() {
+        let site = site();
+        std::fs::create_dir_all(site.path().join(".local")).unwrap();
+        std::fs::write(site.path().join(".local/outbox"), "not a folder").unwrap();
+        let app = open(site.path()).unwrap();
+        let response = app
+            .handle(post(encode(&fields("ana@example.org", "Text."))))
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "stored despite the mailer"
+        );
+        assert_eq!(app.store().pending_mail(10).await.unwrap().len(), 2);
+        std::fs::remove_file(site.path().join(".local/outbox")).unwrap();
+        let later = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1);
+        let report = crate::outbox::drain(app.store().as_ref(), app.mailer.as_ref(), later).await;
+        assert_eq!(report.sent, 2);
+        assert_eq!(emls(site.path()).len(), 2);
+    }
+
+    #[test]
+    fn missing_registry_is_a_503_not_a_crash() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = open(dir.path()).unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let response = runtime.block_on(app.handle(post(encode(&fields("ana@example.org", "T.")))));
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let secret = std::fs::read_to_string(dir.path().join(".local/secret")).unwrap();
+        assert_eq!(secret.len(), 52);
+    }
 }
