@@ -5,6 +5,13 @@
 //! - [`store::ProposalStore`] and [`mail::Mailer`]: the storage and mail contracts; the local
 //!   implementations are in [`local`], the AWS ones under the `aws` feature.
 //! - [`outbox`]: sends stored mail with claims and retries.
+//!
+//! Wiring: `site-gen serve` calls [`local::open`]`(site_root)` once and passes every request
+//! under `/api/` to [`App::handle`] (putting the peer address in the request's extensions as
+//! [`submit::ClientIp`]); `site-gen build` inserts [`render_form`] with
+//! `&ProposalForm::default()` and no errors into each open opportunity's page. The form's
+//! classes (`.field`, `.hint`, `.field-error`, `.error-summary`, `.choice`, `.visually-hidden`)
+//! are styled by the theme; `.visually-hidden` must hide the honeypot from sight.
 
 pub mod app;
 #[cfg(feature = "aws")]

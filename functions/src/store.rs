@@ -92,6 +92,8 @@ pub enum StoreError {
 ///   release it. Two senders therefore never send the same mail at the same time; a sender
 ///   that dies after sending and before marking may cause one repeat once the lease expires
 ///   (at-least-once is the best any mail API allows).
+/// - **Reads are strongly consistent** (DynamoDB: `ConsistentRead`): a read after a
+///   successful write sees it, otherwise idempotency and versioning break under concurrency.
 /// - Methods never panic on bad data; they return `Unavailable` with a description.
 #[async_trait]
 pub trait ProposalStore: Send + Sync {
