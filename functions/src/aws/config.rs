@@ -1,0 +1,82 @@
+//! The Lambda functions' configuration, read from their environment.
+
+use std::path::PathBuf;
+
+/// Settings shared by `submit-proposal` and `send-mail` (each uses what it needs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// DynamoDB table holding proposals, versions and outbox mail (`PROPOSALS_TABLE`).
+    pub table: String,
+    /// Verified SES sender, e.g. `Code With Us <noreply@example.ca>` (`MAIL_FROM`).
+    pub mail_from: String,
+    /// The registry JSON written by `site-gen build` (`REGISTRY_PATH`).
+    pub registry_path: PathBuf,
+    /// SES configuration set for delivery events, if any (`SES_CONFIGURATION_SET`).
+    pub configuration_set: Option<String>,
+    /// Secret salt for hashing client IPs (`IP_HASH_SALT`).
+    pub ip_hash_salt: String,
+}
+
+/// A required variable is missing or empty.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("environment variable {0} is not set (see infra/template.yaml)")]
+pub struct MissingVar(pub &'static str);
+
+impl Settings {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, MissingVar> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, MissingVar> {
+        let value = |name| lookup(name).filter(|v| !v.trim().is_empty());
+        let required = |name: &'static str| value(name).ok_or(MissingVar(name));
+        Ok(Settings {
+            table: required("PROPOSALS_TABLE")?,
+            mail_from: required("MAIL_FROM")?,
+            registry_path: required("REGISTRY_PATH")?.into(),
+            configuration_set: value("SES_CONFIGURATION_SET"),
+            ip_hash_salt: required("IP_HASH_SALT")?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    #[test]
+    fn reads_required_and_optional_values() {
+        let all = [
+            ("PROPOSALS_TABLE", "t"),
+            ("MAIL_FROM", "noreply@example.ca"),
+            ("REGISTRY_PATH", "/var/task/registry.json"),
+            ("IP_HASH_SALT", "salt"),
+        ];
+        let settings = Settings::from_lookup(env(&all)).unwrap();
+        assert_eq!(settings.table, "t");
+        assert_eq!(settings.configuration_set, None);
+        let mut with_set = all.to_vec();
+        with_set.push(("SES_CONFIGURATION_SET", "cwu"));
+        let settings = Settings::from_lookup(env(&with_set)).unwrap();
+        assert_eq!(settings.configuration_set.as_deref(), Some("cwu"));
+    }
+
+    #[test]
+    fn names_the_missing_variable() {
+        let err = Settings::from_lookup(env(&[("PROPOSALS_TABLE", "t"), ("MAIL_FROM", " ")]))
+            .unwrap_err();
+        assert_eq!(err, MissingVar("MAIL_FROM"));
+        assert!(err.to_string().contains("MAIL_FROM"));
+    }
+}

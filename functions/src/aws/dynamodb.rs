@@ -1,0 +1,490 @@
+//! [`ProposalStore`] on one DynamoDB table (`pk`/`sk` strings, stream, TTL on `expires_at`).
+//!
+//! # Items
+//!
+//! | item             | `pk`             | `sk`                             | `item_type` |
+//! |------------------|------------------|----------------------------------|-------------|
+//! | current proposal | `OPP#<slug>`     | `PROPOSAL#<email>`               | `proposal`  |
+//! | one version      | `OPP#<slug>`     | `VERSION#<email>#<version:010>`  | `version`   |
+//! | outbox mail      | `MAIL#<mail id>` | `MAIL`                           | `mail`      |
+//!
+//! The other attributes are the record's own fields in native DynamoDB types
+//! ([`StoredProposal`], [`OutboxMail`]; see [`super::attribute`]). An opportunity's proposals
+//! share a partition, so listing them and reading one proponent's history are `Query`s in key
+//! order (zero-padded versions sort numerically; an email cannot contain `#` after its `@`, so
+//! one proponent's prefix never matches another's). Mails get their own partitions because
+//! they are large (the owner's copy holds the whole proposal) and written in bursts.
+//!
+//! Mail bookkeeping adds `lease_ms` (the lease end in epoch milliseconds: conditions compare
+//! numbers, not timestamp strings whose precision varies) and, once sent, `expires_at` (epoch
+//! seconds, [`SENT_MAIL_TTL_DAYS`] after sending) so DynamoDB's TTL deletes the copy of the
+//! proposal the mail holds. Proposals and versions never expire.
+//!
+//! # Writes
+//!
+//! [`ProposalStore::put_version`] is ONE `TransactWriteItems`: the current item (condition
+//! `attribute_not_exists(pk)` for a first version, else `version = :expected`), the version
+//! item and the mails (both `attribute_not_exists(pk)`: history is never overwritten). A
+//! cancelled transaction (a failed condition, or a concurrent transaction on the same item)
+//! wrote nothing and is a [`StoreError::Conflict`]: the caller re-reads and decides. Claiming,
+//! marking and releasing a mail are conditional `UpdateItem`s on the claim token and lease.
+//! Reads that decide a write are strongly consistent.
+
+use super::attribute::{AttributeError, Item, from_item, to_attribute, to_item};
+use crate::mail::{MailState, OutboxMail};
+use crate::store::{ProposalKey, ProposalStore, StoreError, StoredProposal};
+use async_trait::async_trait;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem};
+use jiff::{SignedDuration, Timestamp};
+
+/// Days a sent mail stays in the table before TTL deletes it.
+pub const SENT_MAIL_TTL_DAYS: i64 = 30;
+
+/// Attributes that are keys or bookkeeping, not record fields.
+const NOT_FIELDS: &[&str] = &["pk", "sk", "item_type", "lease_ms", "expires_at"];
+
+/// The DynamoDB-backed store.
+#[derive(Debug, Clone)]
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+}
+
+impl DynamoStore {
+    /// A store on `table` (which must exist, with the key schema above).
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        DynamoStore {
+            client,
+            table: table.into(),
+        }
+    }
+
+    /// The table's name.
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+}
+
+/// Partition key of an opportunity's proposals.
+pub fn opportunity_pk(opportunity: &str) -> String {
+    format!("OPP#{opportunity}")
+}
+
+/// Sort key of the current proposal.
+pub fn current_sk(email: &str) -> String {
+    format!("PROPOSAL#{email}")
+}
+
+/// Sort key of one version in the history.
+pub fn version_sk(email: &str, version: u32) -> String {
+    format!("VERSION#{email}#{version:010}")
+}
+
+/// Partition key of an outbox mail.
+pub fn mail_pk(id: &str) -> String {
+    format!("MAIL#{id}")
+}
+
+/// Sort key of every outbox mail.
+pub const MAIL_SK: &str = "MAIL";
+
+/// The mail id in a mail item's partition key, or `None` for other items.
+pub fn mail_id_of_pk(pk: &str) -> Option<&str> {
+    pk.strip_prefix("MAIL#")
+}
+
+fn s(value: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(value.into())
+}
+
+fn n(value: impl ToString) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
+fn json<T: serde::Serialize>(value: &T) -> AttributeValue {
+    to_attribute(serde_json::to_value(value).expect("timestamps and strings serialise"))
+}
+
+fn unavailable(what: &str, error: impl std::fmt::Display) -> StoreError {
+    StoreError::Unavailable(format!("{what}: {error}"))
+}
+
+fn sdk_unavailable<E, R>(what: &str, error: SdkError<E, R>) -> StoreError
+where
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    unavailable(what, DisplayErrorContext(error))
+}
+
+fn bad_item(what: &str, error: AttributeError) -> StoreError {
+    unavailable(what, error)
+}
+
+fn keyed(mut item: Item, pk: String, sk: String, item_type: &str) -> Result<Item, StoreError> {
+    // A record field named like a key or bookkeeping attribute would be silently lost.
+    if let Some(clash) = NOT_FIELDS.iter().find(|name| item.contains_key(**name)) {
+        return Err(unavailable(
+            "storing a record",
+            format!("its field `{clash}` clashes with a reserved attribute"),
+        ));
+    }
+    item.insert("pk".into(), s(pk));
+    item.insert("sk".into(), s(sk));
+    item.insert("item_type".into(), s(item_type));
+    Ok(item)
+}
+
+fn proposal_item(
+    proposal: &StoredProposal,
+    sk: String,
+    item_type: &str,
+) -> Result<Item, StoreError> {
+    let item = to_item(proposal).map_err(|e| bad_item("proposal", e))?;
+    keyed(
+        item,
+        opportunity_pk(&proposal.fields.opportunity),
+        sk,
+        item_type,
+    )
+}
+
+fn mail_item(mail: &OutboxMail) -> Result<Item, StoreError> {
+    let item = to_item(mail).map_err(|e| bad_item("mail", e))?;
+    let mut item = keyed(item, mail_pk(&mail.id), MAIL_SK.into(), "mail")?;
+    if let Some(lease) = mail.lease_until {
+        item.insert("lease_ms".into(), n(lease.as_millisecond()));
+    }
+    Ok(item)
+}
+
+fn read_mail(item: &Item) -> Result<OutboxMail, StoreError> {
+    from_item(item, NOT_FIELDS).map_err(|e| bad_item("mail item", e))
+}
+
+fn read_proposal(item: &Item) -> Result<StoredProposal, StoreError> {
+    from_item(item, NOT_FIELDS).map_err(|e| bad_item("proposal item", e))
+}
+
+fn put(item: Item, table: &str, condition: &str) -> Result<TransactWriteItem, StoreError> {
+    let put = Put::builder()
+        .table_name(table)
+        .set_item(Some(item))
+        .condition_expression(condition)
+        .build()
+        .map_err(|e| unavailable("building the transaction", e))?;
+    Ok(TransactWriteItem::builder().put(put).build())
+}
+
+impl DynamoStore {
+    /// Every item of a `Query` on `pk` whose sort key starts with `prefix`, in key order.
+    async fn query_prefix(&self, pk: String, prefix: String) -> Result<Vec<Item>, StoreError> {
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .consistent_read(true)
+                .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+                .expression_attribute_values(":pk", s(pk.clone()))
+                .expression_attribute_values(":prefix", s(prefix.clone()))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| sdk_unavailable("query", e))?;
+            items.extend(page.items.unwrap_or_default());
+            start = page.last_evaluated_key.filter(|key| !key.is_empty());
+            if start.is_none() {
+                return Ok(items);
+            }
+        }
+    }
+
+    /// A conditional `UpdateItem` on a mail; `Ok(None)` when the condition failed.
+    async fn update_mail(
+        &self,
+        id: &str,
+        update: &str,
+        condition: &str,
+        names: &[(&str, &str)],
+        values: Vec<(&str, AttributeValue)>,
+    ) -> Result<Option<Item>, StoreError> {
+        let mut request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(mail_pk(id)))
+            .key("sk", s(MAIL_SK))
+            .update_expression(update)
+            .condition_expression(condition)
+            .return_values(ReturnValue::AllNew);
+        for (placeholder, name) in names {
+            request = request.expression_attribute_names(*placeholder, *name);
+        }
+        for (placeholder, value) in values {
+            request = request.expression_attribute_values(placeholder, value);
+        }
+        match request.send().await {
+            Ok(output) => Ok(Some(output.attributes.unwrap_or_default())),
+            Err(SdkError::ServiceError(e))
+                if matches!(e.err(), UpdateItemError::ConditionalCheckFailedException(_)) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(sdk_unavailable("update mail", e)),
+        }
+    }
+}
+
+#[async_trait]
+impl ProposalStore for DynamoStore {
+    async fn current(&self, key: &ProposalKey) -> Result<Option<StoredProposal>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .consistent_read(true)
+            .key("pk", s(opportunity_pk(&key.opportunity)))
+            .key("sk", s(current_sk(&key.email)))
+            .send()
+            .await
+            .map_err(|e| sdk_unavailable("get proposal", e))?;
+        output.item.as_ref().map(read_proposal).transpose()
+    }
+
+    async fn put_version(
+        &self,
+        expected: Option<u32>,
+        proposal: &StoredProposal,
+        mails: &[OutboxMail],
+    ) -> Result<(), StoreError> {
+        let email = &proposal.fields.email;
+        let current_item = proposal_item(proposal, current_sk(email), "proposal")?;
+        let current = match expected {
+            None => put(current_item, &self.table, "attribute_not_exists(pk)")?,
+            Some(expected) => {
+                let put = Put::builder()
+                    .table_name(&self.table)
+                    .set_item(Some(current_item))
+                    .condition_expression("#version = :expected")
+                    .expression_attribute_names("#version", "version")
+                    .expression_attribute_values(":expected", n(expected))
+                    .build()
+                    .map_err(|e| unavailable("building the transaction", e))?;
+                TransactWriteItem::builder().put(put).build()
+            }
+        };
+        let mut writes = vec![
+            current,
+            put(
+                proposal_item(proposal, version_sk(email, proposal.version), "version")?,
+                &self.table,
+                "attribute_not_exists(pk)",
+            )?,
+        ];
+        for mail in mails {
+            writes.push(put(
+                mail_item(mail)?,
+                &self.table,
+                "attribute_not_exists(pk)",
+            )?);
+        }
+        match self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(writes))
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            // Cancelled (a condition failed, or another transaction held an item): nothing
+            // was written, and re-reading tells the caller what happened.
+            Err(SdkError::ServiceError(e))
+                if matches!(
+                    e.err(),
+                    TransactWriteItemsError::TransactionCanceledException(_)
+                        | TransactWriteItemsError::TransactionInProgressException(_)
+                ) =>
+            {
+                Err(StoreError::Conflict)
+            }
+            Err(e) => Err(sdk_unavailable("write proposal", e)),
+        }
+    }
+
+    async fn history(&self, key: &ProposalKey) -> Result<Vec<StoredProposal>, StoreError> {
+        let items = self
+            .query_prefix(
+                opportunity_pk(&key.opportunity),
+                format!("VERSION#{}#", key.email),
+            )
+            .await?;
+        items.iter().map(read_proposal).collect()
+    }
+
+    async fn proposals(&self, opportunity: &str) -> Result<Vec<StoredProposal>, StoreError> {
+        let items = self
+            .query_prefix(opportunity_pk(opportunity), "PROPOSAL#".into())
+            .await?;
+        items.iter().map(read_proposal).collect()
+    }
+
+    /// A `Scan` for pending mail items: only a sweeper or an operator calls this (the stream
+    /// hands `send-mail` each new mail), and sent mail expires, so the table stays small.
+    async fn pending_mail(&self, limit: usize) -> Result<Vec<String>, StoreError> {
+        let mut pending: Vec<(String, String)> = Vec::new();
+        let mut start = None;
+        loop {
+            let page = self
+                .client
+                .scan()
+                .table_name(&self.table)
+                .consistent_read(true)
+                .filter_expression("item_type = :mail AND #state = :pending")
+                .projection_expression("#id, created_at")
+                .expression_attribute_names("#state", "state")
+                .expression_attribute_names("#id", "id")
+                .expression_attribute_values(":mail", s("mail"))
+                .expression_attribute_values(":pending", json(&MailState::Pending))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| sdk_unavailable("scan outbox", e))?;
+            for item in page.items.unwrap_or_default() {
+                if let (Some(AttributeValue::S(id)), Some(AttributeValue::S(created))) =
+                    (item.get("id"), item.get("created_at"))
+                {
+                    let created = created
+                        .parse::<Timestamp>()
+                        .map(|t| format!("{:020}", t.as_nanosecond()))
+                        .unwrap_or_else(|_| created.clone());
+                    pending.push((created, id.clone()));
+                }
+            }
+            start = page.last_evaluated_key.filter(|key| !key.is_empty());
+            if start.is_none() {
+                break;
+            }
+        }
+        pending.sort();
+        Ok(pending.into_iter().take(limit).map(|(_, id)| id).collect())
+    }
+
+    async fn mail(&self, id: &str) -> Result<Option<OutboxMail>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .consistent_read(true)
+            .key("pk", s(mail_pk(id)))
+            .key("sk", s(MAIL_SK))
+            .send()
+            .await
+            .map_err(|e| sdk_unavailable("get mail", e))?;
+        output.item.as_ref().map(read_mail).transpose()
+    }
+
+    async fn claim_mail(
+        &self,
+        id: &str,
+        now: Timestamp,
+        lease_until: Timestamp,
+    ) -> Result<Option<OutboxMail>, StoreError> {
+        let claim = crate::ids::random();
+        let item = self
+            .update_mail(
+                id,
+                "SET #lease_until = :lease, lease_ms = :lease_ms, #claim = :claim \
+                 ADD #attempts :one",
+                "#state = :pending AND (attribute_not_exists(lease_ms) OR lease_ms <= :now_ms)",
+                &[
+                    ("#lease_until", "lease_until"),
+                    ("#claim", "claim"),
+                    ("#attempts", "attempts"),
+                    ("#state", "state"),
+                ],
+                vec![
+                    (":lease", json(&lease_until)),
+                    (":lease_ms", n(lease_until.as_millisecond())),
+                    (":claim", s(claim)),
+                    (":one", n(1)),
+                    (":pending", json(&MailState::Pending)),
+                    (":now_ms", n(now.as_millisecond())),
+                ],
+            )
+            .await?;
+        item.as_ref().map(read_mail).transpose()
+    }
+
+    async fn mark_sent(&self, id: &str, claim: &str, now: Timestamp) -> Result<bool, StoreError> {
+        let expires = now + SignedDuration::from_hours(24 * SENT_MAIL_TTL_DAYS);
+        let item = self
+            .update_mail(
+                id,
+                "SET #state = :sent, sent_at = :now, expires_at = :expires, \
+                 #claim = :null, #lease_until = :null REMOVE lease_ms",
+                "#claim = :claim",
+                &[
+                    ("#state", "state"),
+                    ("#claim", "claim"),
+                    ("#lease_until", "lease_until"),
+                ],
+                vec![
+                    (":sent", json(&MailState::Sent)),
+                    (":now", json(&now)),
+                    (":expires", n(expires.as_second())),
+                    (":null", AttributeValue::Null(true)),
+                    (":claim", s(claim)),
+                ],
+            )
+            .await?;
+        Ok(item.is_some())
+    }
+
+    async fn release_mail(
+        &self,
+        id: &str,
+        claim: &str,
+        error: &str,
+        retry_at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let item = self
+            .update_mail(
+                id,
+                "SET last_error = :error, #lease_until = :retry, lease_ms = :retry_ms, \
+                 #claim = :null",
+                "#claim = :claim",
+                &[("#claim", "claim"), ("#lease_until", "lease_until")],
+                vec![
+                    (":error", s(error)),
+                    (":retry", json(&retry_at)),
+                    (":retry_ms", n(retry_at.as_millisecond())),
+                    (":null", AttributeValue::Null(true)),
+                    (":claim", s(claim)),
+                ],
+            )
+            .await?;
+        Ok(item.is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_sort_and_never_collide() {
+        assert_eq!(opportunity_pk("permit-api"), "OPP#permit-api");
+        assert_eq!(current_sk("ana@example.org"), "PROPOSAL#ana@example.org");
+        assert!(version_sk("a@x.ca", 9) < version_sk("a@x.ca", 10));
+        assert_eq!(version_sk("a@x.ca", 2), "VERSION#a@x.ca#0000000002");
+        assert_eq!(mail_id_of_pk(&mail_pk("01J")), Some("01J"));
+        assert_eq!(mail_id_of_pk("OPP#x"), None);
+    }
+}

@@ -1,0 +1,130 @@
+//! Between `lambda_http`'s request and response types and the plain `http` ones the
+//! handlers take, plus building the AWS-backed [`App`] once per Lambda instance.
+
+use super::{DynamoStore, SesMailer, Settings};
+use crate::app::{AfterSubmit, App, Config};
+use crate::registry_source::RegistryFile;
+use crate::submit::ClientIp;
+use aws_config::SdkConfig;
+use bytes::Bytes;
+use lambda_http::request::RequestContext;
+use lambda_http::{Body, RequestExt};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+/// The AWS-backed app: DynamoDB store, SES mailer, registry file, settings from the environment.
+pub fn app(sdk: &SdkConfig, settings: &Settings) -> App {
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(sdk), &settings.table);
+    let mailer = SesMailer::new(
+        aws_sdk_sesv2::Client::new(sdk),
+        settings.configuration_set.clone(),
+    );
+    App::new(
+        Arc::new(store),
+        Arc::new(mailer),
+        Arc::new(RegistryFile::new(&settings.registry_path)),
+        Config {
+            mail_from: settings.mail_from.clone(),
+            secret: settings.ip_hash_salt.clone(),
+            // Try at once; the stream-triggered `send-mail` picks up whatever is left.
+            after_submit: AfterSubmit::SendNew,
+        },
+    )
+}
+
+/// The client's address: CloudFront's `CloudFront-Viewer-Address` when the distribution
+/// forwards it (the function URL then only sees CloudFront), else the request context's
+/// source IP (function URL, API Gateway).
+pub fn client_ip(request: &lambda_http::Request) -> Option<IpAddr> {
+    let viewer = request
+        .headers()
+        .get("cloudfront-viewer-address")
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_viewer_address);
+    viewer.or_else(|| {
+        let source = match request.request_context_ref()? {
+            RequestContext::ApiGatewayV2(context) => context.http.source_ip.as_deref(),
+            RequestContext::ApiGatewayV1(context) => context.identity.source_ip.as_deref(),
+            // ALB (client in `X-Forwarded-For`, read by the handler) and any other source.
+            _ => None,
+        };
+        source?.parse().ok()
+    })
+}
+
+/// `CloudFront-Viewer-Address` is `ip:port`, with IPv6 unbracketed (`2001:db8::1:443`).
+fn parse_viewer_address(value: &str) -> Option<IpAddr> {
+    if let Ok(socket) = value.parse::<SocketAddr>() {
+        return Some(socket.ip());
+    }
+    let (ip, _port) = value.rsplit_once(':')?;
+    ip.trim_matches(['[', ']']).parse().ok()
+}
+
+/// The handlers' request: same parts, body as bytes, client IP in the extensions.
+pub fn to_app_request(request: lambda_http::Request) -> http::Request<Bytes> {
+    let ip = client_ip(&request);
+    let (parts, body) = request.into_parts();
+    let body = match body {
+        Body::Empty => Bytes::new(),
+        Body::Text(text) => Bytes::from(text),
+        Body::Binary(bytes) => Bytes::from(bytes),
+        _ => Bytes::new(),
+    };
+    let mut request = http::Request::from_parts(parts, body);
+    if let Some(ip) = ip {
+        request.extensions_mut().insert(ClientIp(ip));
+    }
+    request
+}
+
+/// The Lambda response: UTF-8 bodies (all the pages) as text, anything else as binary.
+pub fn from_app_response(response: http::Response<Bytes>) -> http::Response<Body> {
+    response.map(|bytes| match String::from_utf8(bytes.to_vec()) {
+        Ok(text) if text.is_empty() => Body::Empty,
+        Ok(text) => Body::Text(text),
+        Err(error) => Body::Binary(error.into_bytes()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_cloudfront_viewer_addresses() {
+        assert_eq!(
+            parse_viewer_address("203.0.113.9:51234"),
+            Some("203.0.113.9".parse().unwrap())
+        );
+        assert_eq!(
+            parse_viewer_address("2001:db8::1:443"),
+            Some("2001:db8::1".parse().unwrap())
+        );
+        assert_eq!(
+            parse_viewer_address("[2001:db8::1]:443"),
+            Some("2001:db8::1".parse().unwrap())
+        );
+        assert_eq!(parse_viewer_address("nonsense"), None);
+    }
+
+    #[test]
+    fn converts_bodies_both_ways() {
+        let request = http::Request::builder()
+            .method("POST")
+            .uri("/api/proposals")
+            .header("cloudfront-viewer-address", "198.51.100.7:4431")
+            .body(Body::Text("a=b".into()))
+            .unwrap();
+        let request = to_app_request(request);
+        assert_eq!(request.body().as_ref(), b"a=b");
+        assert_eq!(
+            request.extensions().get::<ClientIp>(),
+            Some(&ClientIp("198.51.100.7".parse().unwrap()))
+        );
+        let response = from_app_response(http::Response::new(Bytes::from_static(b"<p>ok</p>")));
+        assert!(matches!(response.body(), Body::Text(t) if t == "<p>ok</p>"));
+        let response = from_app_response(http::Response::new(Bytes::from_static(b"\xff")));
+        assert!(matches!(response.body(), Body::Binary(b) if b == b"\xff"));
+    }
+}

@@ -1,0 +1,13 @@
+//! AWS adapters (cargo feature `aws`): the proposal store on DynamoDB, the mailer on SES v2,
+//! the Lambda functions' configuration and their event plumbing.
+
+pub mod attribute;
+pub mod config;
+pub mod dynamodb;
+pub mod lambda;
+pub mod ses;
+pub mod stream;
+
+pub use config::Settings;
+pub use dynamodb::DynamoStore;
+pub use ses::SesMailer;

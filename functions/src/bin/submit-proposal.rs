@@ -1,0 +1,25 @@
+//! `submit-proposal` Lambda: the form's POST (and the receipt page) through `lambda_http`,
+//! handled by [`functions::App`] on DynamoDB and SES.
+//!
+//! Environment: PROPOSALS_TABLE, MAIL_FROM, REGISTRY_PATH, IP_HASH_SALT and optionally
+//! SES_CONFIGURATION_SET; AWS clients follow the usual `AWS_*` variables (`AWS_ENDPOINT_URL`
+//! points them at an emulator).
+
+use aws_config::BehaviorVersion;
+use functions::aws::{Settings, lambda};
+use lambda_http::{Error, Request, service_fn};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    lambda_http::tracing::init_default_subscriber();
+    let settings = Settings::from_env()?;
+    // Built once per instance (cold start), shared by every invocation.
+    let sdk = aws_config::load_defaults(BehaviorVersion::latest()).await;
+    let app = lambda::app(&sdk, &settings);
+    let app = &app;
+    lambda_http::run(service_fn(move |request: Request| async move {
+        let response = app.handle(lambda::to_app_request(request)).await;
+        Ok::<_, Error>(lambda::from_app_response(response))
+    }))
+    .await
+}
