@@ -190,3 +190,21 @@ pub async fn wait_for_path(browser: &Browser, prefix: &str) -> anyhow::Result<()
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// After resubmitting from a page already under `/api/`, waits until the page changed to the
+/// receipt (a page whose path differs from `before` or that shows no error summary).
+pub async fn wait_for_receipt(browser: &Browser, before: &str) -> anyhow::Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let path = browser.path().await?;
+        if path != before {
+            return wait_for_path(browser, "/api/").await;
+        }
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "still on {path} 15 s after resubmitting the corrected proposal:\n{}",
+            browser.page_text().await.unwrap_or_default()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

@@ -118,3 +118,42 @@ fn first_subdir(dir: &Path) -> Option<String> {
     names.sort();
     names.into_iter().next()
 }
+
+/// The front matter of `content/opportunities/<slug>.md`, as text.
+fn front_matter(slug: &str) -> String {
+    let file = super::repo_root().join(format!("content/opportunities/{slug}.md"));
+    let text = std::fs::read_to_string(&file)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
+    text.split("\n---").next().unwrap_or("").to_string()
+}
+
+/// A top-level scalar of an opportunity's front matter (quotes removed).
+pub fn front_matter_value(slug: &str, key: &str) -> Option<String> {
+    front_matter(slug).lines().find_map(|line| {
+        line.strip_prefix(&format!("{key}:"))
+            .map(|value| value.trim().trim_matches(['"', '\'']).to_string())
+    })
+}
+
+/// The opportunity's title.
+pub fn title(slug: &str) -> String {
+    front_matter_value(slug, "title").unwrap_or_else(|| panic!("{slug} has no title"))
+}
+
+/// Whether the opportunity may be done remotely.
+pub fn is_remote(slug: &str) -> bool {
+    front_matter_value(slug, "remote").as_deref() == Some("true")
+}
+
+/// The evaluation criteria texts of the opportunity.
+pub fn criteria(slug: &str) -> Vec<String> {
+    front_matter(slug)
+        .split("criterion:")
+        .skip(1)
+        .filter_map(|rest| {
+            let rest = rest.trim_start();
+            let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+            rest[1..].split(quote).next().map(str::to_string)
+        })
+        .collect()
+}
