@@ -42,7 +42,7 @@ pub fn measure(target: &Path, registry: Option<&Path>, logs: &Path) -> Vec<Funct
                 .unwrap_or_default();
             let zip_bytes = fs::metadata(&zip).map(|m| m.len()).unwrap_or(0);
             let cold_start = cold_starts(&name, &dir.join("bootstrap"), registry, logs);
-            let zip = zip.strip_prefix(target).unwrap_or(&zip).to_path_buf();
+            let zip = Path::new("target").join(zip.strip_prefix(target).unwrap_or(&zip));
             Function {
                 name,
                 zip,
@@ -74,14 +74,16 @@ fn cold_starts(
     registry: Option<&Path>,
     logs: &Path,
 ) -> Result<Duration, String> {
+    let arch = std::env::consts::ARCH;
     if !binary.is_file() {
-        return Err("not measured: no unzipped bootstrap next to the zip".into());
+        return Err(if arch == "aarch64" {
+            "not measured: no unzipped `bootstrap` next to the zip".into()
+        } else {
+            format!("not measured: arm64 build, this machine is {arch}")
+        });
     }
     if !runs_here(binary) {
-        return Err(format!(
-            "not measured: the arm64 binary cannot run on this {} machine",
-            std::env::consts::ARCH
-        ));
+        return Err(format!("not measured: arm64 build, this machine is {arch}"));
     }
     let Some(registry) = registry else {
         return Err("not measured: no registry.json built".into());

@@ -39,6 +39,9 @@ struct Args {
     /// Do not run `site-gen check` on the generated content first.
     #[arg(long)]
     no_check: bool,
+    /// Use the existing `target/release/site-gen` instead of building it first.
+    #[arg(long)]
+    no_build: bool,
 }
 
 fn main() -> Result<()> {
@@ -65,7 +68,11 @@ fn main() -> Result<()> {
     }
 
     let hugo_version = tools::ensure_hugo()?;
-    let site_gen = tools::build_site_gen(&repo)?;
+    let site_gen = if args.no_build {
+        tools::built_site_gen(&repo)?
+    } else {
+        tools::build_site_gen(&repo)?
+    };
     let mut results = Vec::new();
     for sites in &generated {
         if !args.no_check {

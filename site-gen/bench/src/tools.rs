@@ -51,6 +51,11 @@ pub fn build_site_gen(repo: &Path) -> Result<PathBuf> {
     if !status.success() {
         bail!("`cargo build --release -p site-gen` failed ({status})");
     }
+    built_site_gen(repo)
+}
+
+/// The path of the release `site-gen` binary, which must exist.
+pub fn built_site_gen(repo: &Path) -> Result<PathBuf> {
     let binary = target_dir(repo).join("release/site-gen");
     if !binary.is_file() {
         bail!("{} was not built", binary.display());
