@@ -113,11 +113,13 @@ impl Report {
         for size in &self.sizes {
             let _ = writeln!(
                 md,
-                "- {} opportunities (+ 50 wiki pages): {} runs each after a warm-up; HTML files written: site-gen {}, Hugo {}.",
+                "- {} opportunities (+ 50 wiki pages): {} runs each after a warm-up; written: site-gen {} HTML files, {:.1} MB in all; Hugo {} HTML files, {:.1} MB.",
                 thousands(size.count),
                 size.ours.len(),
-                size.html_files.0,
-                size.html_files.1
+                size.output.0.html_files,
+                size.output.0.bytes as f64 / 1e6,
+                size.output.1.html_files,
+                size.output.1.bytes as f64 / 1e6
             );
         }
 

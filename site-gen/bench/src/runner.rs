@@ -17,8 +17,8 @@ pub struct SizeResult {
     pub ours: Vec<Sample>,
     /// Hugo runs.
     pub hugo: Vec<Sample>,
-    /// HTML files written by site-gen and by Hugo.
-    pub html_files: (usize, usize),
+    /// What site-gen and Hugo wrote.
+    pub output: (OutputSize, OutputSize),
 }
 
 /// The two builds being compared.
@@ -79,9 +79,9 @@ pub fn run_size(site_gen: &Path, sites: &Sites, runs: usize, logs: &Path) -> Res
     eprintln!("bench: {count} opportunities: warm-up");
     build(Tool::SiteGen)?;
     build(Tool::Hugo)?;
-    let html_files = (
-        count_html(&sites.ours.join("public")),
-        count_html(&sites.hugo.join("public")),
+    let output = (
+        output_size(&sites.ours.join("public")),
+        output_size(&sites.hugo.join("public")),
     );
     verify_page(sites)?;
 
@@ -89,7 +89,7 @@ pub fn run_size(site_gen: &Path, sites: &Sites, runs: usize, logs: &Path) -> Res
         count,
         ours: Vec::new(),
         hugo: Vec::new(),
-        html_files,
+        output,
     };
     for r in 0..runs {
         // Alternate which goes first so neither always inherits the other's cache state.
@@ -141,19 +141,31 @@ fn remove(dir: &Path) -> Result<()> {
     }
 }
 
-/// Number of `.html` files below `dir`.
-fn count_html(dir: &Path) -> usize {
+/// What one build wrote: `.html` files and bytes of all files.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OutputSize {
+    /// `.html` files.
+    pub html_files: usize,
+    /// Bytes of every file.
+    pub bytes: u64,
+}
+
+/// Sizes up the output tree below `dir`.
+fn output_size(dir: &Path) -> OutputSize {
+    let mut total = OutputSize::default();
     let Ok(entries) = fs::read_dir(dir) else {
-        return 0;
+        return total;
     };
-    entries
-        .flatten()
-        .map(|e| {
-            let path = e.path();
-            match e.file_type() {
-                Ok(t) if t.is_dir() => count_html(&path),
-                _ => usize::from(path.extension().is_some_and(|x| x == "html")),
-            }
-        })
-        .sum()
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let inner = output_size(&path);
+            total.html_files += inner.html_files;
+            total.bytes += inner.bytes;
+        } else {
+            total.html_files += usize::from(path.extension().is_some_and(|x| x == "html"));
+            total.bytes += entry.metadata().map(|m| m.len()).unwrap_or(0);
+        }
+    }
+    total
 }

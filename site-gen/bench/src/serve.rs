@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 /// How often the page is polled while waiting for a rebuild.
 const POLL: Duration = Duration::from_millis(2);
 /// Longest wait for one rebuild before giving up.
-const REBUILD_TIMEOUT: Duration = Duration::from_secs(30);
+const REBUILD_TIMEOUT: Duration = Duration::from_secs(120);
 /// Longest wait for the first build of `serve`.
 const READY_TIMEOUT: Duration = Duration::from_secs(300);
 
