@@ -103,7 +103,10 @@ fn every_page_type_is_written() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with('.'))
         .collect();
-    assert!(leftovers.is_empty(), "staging folders left behind: {leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "staging folders left behind: {leftovers:?}"
+    );
 }
 
 #[test]
@@ -123,7 +126,11 @@ fn each_opportunity_shows_its_status_and_the_form_only_while_open() {
         }
         let html = fs::read_to_string(&path).unwrap();
         assert!(
-            html.contains(&format!("badge badge-{}\">{}<", status.id(), status.label())),
+            html.contains(&format!(
+                "badge badge-{}\">{}<",
+                status.id(),
+                status.label()
+            )),
             "{}: no {status:?} badge",
             o.slug
         );
@@ -133,12 +140,28 @@ fn each_opportunity_shows_its_status_and_the_form_only_while_open() {
             "{}: form shown while {status:?}",
             o.slug
         );
-        assert!(html.contains(&format!("href=\"{}\"", o.questions)), "{}: no question link", o.slug);
+        assert!(
+            html.contains(&format!("href=\"{}\"", o.questions)),
+            "{}: no question link",
+            o.slug
+        );
         assert!(html.contains("Ask a question on GitHub"));
-        assert!(html.contains(&o.product_owner.name), "{}: owner name", o.slug);
-        assert!(html.contains("<caption>Evaluation criteria"), "{}: scoring table", o.slug);
+        assert!(
+            html.contains(&o.product_owner.name),
+            "{}: owner name",
+            o.slug
+        );
+        assert!(
+            html.contains("<caption>Evaluation criteria"),
+            "{}: scoring table",
+            o.slug
+        );
         if let Some(award) = &o.award {
-            assert!(html.contains(&format!("Awarded to {}", award.proponent)), "{}", o.slug);
+            assert!(
+                html.contains(&format!("Awarded to {}", award.proponent)),
+                "{}",
+                o.slug
+            );
         }
         if status == cwu_domain::Status::Cancelled {
             assert!(html.contains("was cancelled"), "{}", o.slug);
@@ -147,7 +170,11 @@ fn each_opportunity_shows_its_status_and_the_form_only_while_open() {
             assert!(html.contains("under evaluation"), "{}", o.slug);
         }
     }
-    assert_eq!(seen.len(), cwu_domain::Status::ALL.len(), "examples cover every status: {seen:?}");
+    assert_eq!(
+        seen.len(),
+        cwu_domain::Status::ALL.len(),
+        "examples cover every status: {seen:?}"
+    );
 }
 
 #[test]
@@ -171,8 +198,16 @@ fn board_lists_public_opportunities_by_status_then_deadline() {
                 .unwrap_or_else(|| panic!("{} not on the board", o.slug))
         })
         .collect();
-    assert!(positions.windows(2).all(|w| w[0] < w[1]), "board order {positions:?}");
-    for attribute in ["data-status=", "data-skills=", "data-remote=", "data-reward="] {
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "board order {positions:?}"
+    );
+    for attribute in [
+        "data-status=",
+        "data-skills=",
+        "data-remote=",
+        "data-reward=",
+    ] {
         assert!(board.contains(attribute), "{attribute}");
     }
     assert!(board.contains("<form class=\"filters\" id=\"filters\" hidden"));
@@ -193,7 +228,11 @@ fn drafts_are_left_out_unless_asked_for() {
     for file in files(&root.join("public")) {
         let text = fs::read_to_string(&file).unwrap_or_default();
         for slug in &drafts {
-            assert!(!text.contains(slug.as_str()), "draft {slug} in {}", file.display());
+            assert!(
+                !text.contains(slug.as_str()),
+                "draft {slug} in {}",
+                file.display()
+            );
         }
     }
     let registry = read(root, "private/registry.json");
@@ -204,10 +243,15 @@ fn drafts_are_left_out_unless_asked_for() {
     let with_drafts = site_copy();
     build_site(with_drafts.path(), &options(true)).unwrap();
     for slug in &drafts {
-        let page = read(with_drafts.path(), &format!("public/opportunities/{slug}/index.html"));
+        let page = read(
+            with_drafts.path(),
+            &format!("public/opportunities/{slug}/index.html"),
+        );
         assert!(page.contains("Draft preview"));
         // Never announced, even with --drafts.
-        assert!(!read(with_drafts.path(), "public/feeds/opportunities.xml").contains(slug.as_str()));
+        assert!(
+            !read(with_drafts.path(), "public/feeds/opportunities.xml").contains(slug.as_str())
+        );
         assert!(!read(with_drafts.path(), "public/sitemap.xml").contains(slug.as_str()));
     }
 }
@@ -222,14 +266,25 @@ fn no_product_owner_email_anywhere_in_public() {
         .collect();
     assert!(emails.len() >= 5);
     let registry = read(root, "private/registry.json").to_lowercase();
-    let routed = emails.iter().filter(|e| registry.contains(e.as_str())).count();
-    assert_eq!(routed, emails.len() - 1, "the registry routes mail for every public opportunity");
+    let routed = emails
+        .iter()
+        .filter(|e| registry.contains(e.as_str()))
+        .count();
+    assert_eq!(
+        routed,
+        emails.len() - 1,
+        "the registry routes mail for every public opportunity"
+    );
     let public = files(&root.join("public"));
     assert!(public.len() > 20);
     for file in public {
         let text = String::from_utf8_lossy(&fs::read(&file).unwrap()).to_lowercase();
         for email in &emails {
-            assert!(!text.contains(email.as_str()), "{email} in {}", file.display());
+            assert!(
+                !text.contains(email.as_str()),
+                "{email} in {}",
+                file.display()
+            );
         }
     }
 }
@@ -242,8 +297,16 @@ fn feeds_are_rss_2_with_rfc_822_dates_and_unique_permalink_guids() {
     for feed in feeds {
         let xml = fs::read_to_string(&feed).unwrap();
         let name = feed.display();
-        assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\""));
-        for element in ["<title>", "<link>", "<description>", "<language>", "<lastBuildDate>"] {
+        assert!(
+            xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"")
+        );
+        for element in [
+            "<title>",
+            "<link>",
+            "<description>",
+            "<language>",
+            "<lastBuildDate>",
+        ] {
             assert!(xml.contains(element), "{name}: {element}");
         }
         assert!(xml.contains("rel=\"self\""), "{name}");
@@ -251,19 +314,35 @@ fn feeds_are_rss_2_with_rfc_822_dates_and_unique_permalink_guids() {
         let items: Vec<&str> = xml.split("<item>").skip(1).collect();
         assert!(!items.is_empty(), "{name}: no items");
         for item in items {
-            for element in ["<title>", "<link>", "<description>", "<guid isPermaLink=\"true\">https://", "<pubDate>"] {
+            for element in [
+                "<title>",
+                "<link>",
+                "<description>",
+                "<guid isPermaLink=\"true\">https://",
+                "<pubDate>",
+            ] {
                 assert!(item.contains(element), "{name}: item without {element}");
             }
             let guid = between(item, "<guid isPermaLink=\"true\">", "</guid>");
-            assert!(guids.insert(guid.to_string()), "{name}: repeated guid {guid}");
+            assert!(
+                guids.insert(guid.to_string()),
+                "{name}: repeated guid {guid}"
+            );
         }
-        for date in xml.split("<pubDate>").skip(1).chain(xml.split("<lastBuildDate>").skip(1)) {
+        for date in xml
+            .split("<pubDate>")
+            .skip(1)
+            .chain(xml.split("<lastBuildDate>").skip(1))
+        {
             let date = &date[..date.find('<').unwrap()];
             jiff::fmt::rfc2822::parse(date).unwrap_or_else(|e| panic!("{name}: {date}: {e}"));
         }
     }
     let all = read(root, "public/feeds/opportunities.xml");
-    assert!(all.contains("#addendum-2026-11-20</guid>"), "an item per addendum");
+    assert!(
+        all.contains("#addendum-2026-11-20</guid>"),
+        "an item per addendum"
+    );
     assert!(all.contains("<lastBuildDate>Tue, 24 Nov 2026 12:00:00 -0800</lastBuildDate>"));
 }
 
@@ -304,9 +383,15 @@ fn calendar_is_rfc_5545_with_open_deadlines() {
         assert!(uids.insert(line.to_string()), "repeated {line}");
     }
     // Commas in titles and descriptions are escaped.
-    for line in unfolded.split("\r\n").filter(|l| l.starts_with("SUMMARY:") || l.starts_with("DESCRIPTION:")) {
+    for line in unfolded
+        .split("\r\n")
+        .filter(|l| l.starts_with("SUMMARY:") || l.starts_with("DESCRIPTION:"))
+    {
         let value = &line[line.find(':').unwrap() + 1..];
-        assert!(!value.replace("\\,", "").contains(','), "unescaped comma: {line}");
+        assert!(
+            !value.replace("\\,", "").contains(','),
+            "unescaped comma: {line}"
+        );
     }
 }
 
@@ -346,15 +431,25 @@ fn pages_have_meta_landmarks_and_highlighted_code() {
 #[test]
 fn registry_is_private_and_carries_the_page_shell() {
     let root = built();
-    let registry =
-        cwu_domain::Registry::from_json(&read(root, "private/registry.json")).unwrap();
-    assert!(registry.page_shell.contains(cwu_domain::registry::TITLE_MARKER));
-    assert!(registry.page_shell.contains(cwu_domain::registry::MAIN_MARKER));
+    let registry = cwu_domain::Registry::from_json(&read(root, "private/registry.json")).unwrap();
+    assert!(
+        registry
+            .page_shell
+            .contains(cwu_domain::registry::TITLE_MARKER)
+    );
+    assert!(
+        registry
+            .page_shell
+            .contains(cwu_domain::registry::MAIN_MARKER)
+    );
     assert!(registry.page_shell.contains("/assets/site.css"));
     assert_eq!(registry.site.terms_version, "2026-06");
     assert!(registry.get("permit-status-api").is_some());
     let page = registry.page("Received", "<p>ok</p>");
-    assert!(page.contains("<title>Received · Code With Us</title>"), "{page}");
+    assert!(
+        page.contains("<title>Received · Code With Us</title>"),
+        "{page}"
+    );
 }
 
 #[test]
@@ -364,10 +459,23 @@ fn cards_stay_small() {
     for page in &content.opportunities {
         let card = site_gen::build::views::Card::new(&page.opportunity, now);
         let json = serde_json::to_string(&card).unwrap();
-        assert!(json.len() < 2_000, "{}: card of {} bytes", page.opportunity.slug, json.len());
+        assert!(
+            json.len() < 2_000,
+            "{}: card of {} bytes",
+            page.opportunity.slug,
+            json.len()
+        );
         assert!(!json.contains(&page.opportunity.product_owner.email));
-        let first_line = page.body.trim().lines().find(|l| l.len() > 40).unwrap_or("");
-        assert!(first_line.is_empty() || !json.contains(first_line), "description in a card");
+        let first_line = page
+            .body
+            .trim()
+            .lines()
+            .find(|l| l.len() > 40)
+            .unwrap_or("");
+        assert!(
+            first_line.is_empty() || !json.contains(first_line),
+            "description in a card"
+        );
     }
 }
 
@@ -400,11 +508,20 @@ fn content_problems_stop_the_build() {
 #[test]
 fn raw_html_in_markdown_is_escaped() {
     let dir = site_copy();
-    let path = dir.path().join("content/opportunities/permit-status-api.md");
+    let path = dir
+        .path()
+        .join("content/opportunities/permit-status-api.md");
     let text = fs::read_to_string(&path).unwrap();
-    fs::write(&path, format!("{text}\n<script>alert('x')</script>\n\n<img src=x onerror=alert(1)>\n")).unwrap();
+    fs::write(
+        &path,
+        format!("{text}\n<script>alert('x')</script>\n\n<img src=x onerror=alert(1)>\n"),
+    )
+    .unwrap();
     build_site(dir.path(), &options(false)).unwrap();
-    let html = read(dir.path(), "public/opportunities/permit-status-api/index.html");
+    let html = read(
+        dir.path(),
+        "public/opportunities/permit-status-api/index.html",
+    );
     assert!(!html.contains("<script>alert"), "raw script survived");
     assert!(!html.contains("<img src=x"), "raw img survived");
     assert!(html.contains("&lt;script&gt;alert"));
@@ -418,14 +535,29 @@ fn synthetic_thousand_opportunities() {
     let dir = site_copy();
     let opportunities = dir.path().join("content/opportunities");
     let template = fs::read_to_string(opportunities.join("permit-status-api.md")).unwrap();
-    let words = "The service reads permit records and answers quickly with documented responses. ".repeat(45);
+    let words = "The service reads permit records and answers quickly with documented responses. "
+        .repeat(45);
     for i in 0..1_000 {
-        let code = if i % 5 == 0 { "\n```rust\nfn main() {\n    println!(\"hello\");\n}\n```\n" } else { "" };
+        let code = if i % 5 == 0 {
+            "\n```rust\nfn main() {\n    println!(\"hello\");\n}\n```\n"
+        } else {
+            ""
+        };
         fs::write(
             opportunities.join(format!("synthetic-{i:04}.md")),
             format!("{template}\n## More\n\n{words}\n{code}"),
         )
         .unwrap();
+    }
+    let started = std::time::Instant::now();
+    let loaded = content::load(dir.path()).unwrap();
+    eprintln!("load: {:?}", started.elapsed());
+    let render = std::time::Instant::now();
+    site_gen::build::build_content(dir.path(), &loaded, &options(false)).unwrap();
+    eprintln!("render: {:?}", render.elapsed());
+    if std::env::var_os("KEEP_SYNTHETIC").is_some() {
+        eprintln!("kept in {}", dir.keep().display());
+        return;
     }
     let started = std::time::Instant::now();
     let report = build_site(dir.path(), &options(false)).unwrap();

@@ -142,7 +142,11 @@ mod tests {
         let folded = fold(&long);
         assert!(folded.ends_with("\r\n"));
         for physical in folded.trim_end_matches("\r\n").split("\r\n") {
-            assert!(physical.len() <= 75, "{} octets: {physical}", physical.len());
+            assert!(
+                physical.len() <= 75,
+                "{} octets: {physical}",
+                physical.len()
+            );
         }
         let unfolded = folded.trim_end_matches("\r\n").replace("\r\n ", "");
         assert_eq!(unfolded, long);

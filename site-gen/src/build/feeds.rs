@@ -62,9 +62,18 @@ pub fn addendum_anchor(opportunity: &Opportunity, index: usize) -> String {
 /// The schema has no publication date, so the opportunity's item is dated by the earliest
 /// moment known to be after it was published: its first addendum, its deadline, or the build's
 /// now, whichever is earliest.
-pub fn items(opportunity: &Opportunity, status: Status, base_url: &str, now: Timestamp) -> Vec<FeedItem> {
+pub fn items(
+    opportunity: &Opportunity,
+    status: Status,
+    base_url: &str,
+    now: Timestamp,
+) -> Vec<FeedItem> {
     let page = format!("{base_url}/opportunities/{}/", opportunity.slug);
-    let skills: Vec<SkillView> = opportunity.skills.iter().map(|s| SkillView::new(s)).collect();
+    let skills: Vec<SkillView> = opportunity
+        .skills
+        .iter()
+        .map(|s| SkillView::new(s))
+        .collect();
     let categories: Vec<String> = skills.iter().map(|s| s.name.clone()).collect();
     let skill_slugs: Vec<String> = skills.into_iter().map(|s| s.slug).collect();
     let published = opportunity
@@ -112,7 +121,11 @@ pub fn items(opportunity: &Opportunity, status: Status, base_url: &str, now: Tim
 
 /// Newest first, then by link so equal dates keep a stable order.
 pub fn sort(items: &mut [FeedItem]) {
-    items.sort_by(|a, b| b.published.cmp(&a.published).then_with(|| a.link.cmp(&b.link)));
+    items.sort_by(|a, b| {
+        b.published
+            .cmp(&a.published)
+            .then_with(|| a.link.cmp(&b.link))
+    });
 }
 
 /// An RFC 822 (RFC 2822) date in Vancouver time: `Tue, 24 Nov 2026 12:00:00 -0800`.
@@ -211,11 +224,21 @@ mod tests {
         let mut out = Vec::new();
         write_rss(&channel, [&item], &mut out).unwrap();
         let xml = String::from_utf8(out).unwrap();
-        for element in ["<title>T</title>", "<lastBuildDate>", "rel=\"self\"", "<language>"] {
+        for element in [
+            "<title>T</title>",
+            "<lastBuildDate>",
+            "rel=\"self\"",
+            "<language>",
+        ] {
             assert!(xml.contains(element), "{element} in {xml}");
         }
-        assert!(xml.contains("<title>A &lt;b&gt; &amp; &quot;c&quot;</title>"), "{xml}");
-        assert!(xml.contains("<guid isPermaLink=\"true\">https://x.example/opportunities/a/</guid>"));
+        assert!(
+            xml.contains("<title>A &lt;b&gt; &amp; &quot;c&quot;</title>"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<guid isPermaLink=\"true\">https://x.example/opportunities/a/</guid>")
+        );
         assert!(!xml.contains('\u{1}'));
     }
 }

@@ -39,9 +39,7 @@ impl Highlighter {
     /// `<pre><code>` HTML for `code` in `language` (a fence info word such as `rust`); unknown
     /// languages are escaped as plain text.
     pub fn to_html(&self, code: &str, language: &str) -> String {
-        let syntaxes = self
-            .syntaxes
-            .get_or_init(SyntaxSet::load_defaults_newlines);
+        let syntaxes = self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines);
         let language = language.split([',', ' ']).next().unwrap_or("").trim();
         let syntax = if language.is_empty() {
             None

@@ -214,7 +214,11 @@ mod tests {
         assert!(!out.html.contains("<script"), "{}", out.html);
         assert!(!out.html.contains("<b "), "{}", out.html);
         assert!(out.html.contains("&lt;script&gt;"), "{}", out.html);
-        assert!(!out.html.to_lowercase().contains("javascript:"), "{}", out.html);
+        assert!(
+            !out.html.to_lowercase().contains("javascript:"),
+            "{}",
+            out.html
+        );
     }
 
     #[test]

@@ -3,15 +3,17 @@
 //!
 //! # Library API (used by `site-gen build`, `serve` and the tests)
 //!
-//! - [`build_site`] loads `content/` and writes the whole site into a staging folder that then
-//!   replaces `public/` in one rename, so a server reading `public/` never sees a half-built site.
+//! - [`build_site`] loads `content/` and writes the whole site into `public/`: each file is
+//!   replaced atomically and only when its bytes changed, then files the build no longer produces
+//!   are deleted, so a server reading `public/` never sees a half-written page.
 //! - For incremental rebuilds, [`Site::new`] prepares a build from already loaded [`Content`]
 //!   (templates parsed once, small cards for every opportunity, sidebar) without writing anything.
 //!   Then, after one opportunity changed:
 //!   [`Site::write_opportunity`] (its page) and [`Site::write_lists`] (home, board, skill pages,
 //!   feeds, calendar, sitemap) into an [`Output`] on `public/`; after one wiki page changed:
 //!   [`Site::write_wiki_page`] (or [`Site::write_wiki`] when titles/order changed, since the
-//!   sidebar is on every wiki page). [`Site::render_opportunity`] and [`Site::render_wiki_page`]
+//!   sidebar is on every wiki page); [`Output::remove_stale`] after an [`Site::write_all`]
+//!   deletes leftovers. [`Site::render_opportunity`] and [`Site::render_wiki_page`]
 //!   return one page as a string for an in-memory server. [`Site::write_registry`] refreshes
 //!   `private/registry.json`.
 //!
@@ -183,17 +185,9 @@ pub fn build_content(
     let started = Instant::now();
     let site = Site::new(root, content, options)?;
     let public = root.join("public");
-    let staging = output::staging_dir(&public).map_err(io_at(&public))?;
-    let out = Output::new(&staging);
-    let files = site.write_all(&out);
-    let files = match files {
-        Ok(files) => files,
-        Err(error) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(error);
-        }
-    };
-    output::replace_dir(&staging, &public).map_err(io_at(&public))?;
+    let out = Output::new(&public);
+    let files = site.write_all(&out)?;
+    out.remove_stale().map_err(io_at(&public))?;
     let registry_path = site.write_registry()?;
     Ok(BuildReport {
         opportunities: site.opportunities.len(),
@@ -248,7 +242,11 @@ pub struct Site<'c> {
 
 impl<'c> Site<'c> {
     /// Prepares a build of `content` with the theme named in `site.yaml`.
-    pub fn new(root: &Path, content: &'c Content, options: &BuildOptions) -> Result<Self, BuildError> {
+    pub fn new(
+        root: &Path,
+        content: &'c Content,
+        options: &BuildOptions,
+    ) -> Result<Self, BuildError> {
         let theme_dir = root.join("themes").join(&content.config.theme);
         let mut templates = Templates::load(&theme_dir.join("templates"))?;
         let site = SiteView::new(&content.config, options.now);
@@ -302,7 +300,13 @@ impl<'c> Site<'c> {
     }
 
     /// Renders `template` with `context` into the file for `url`.
-    fn render_page(&self, out: &Output, url: &str, template: &str, context: &Context) -> Result<(), BuildError> {
+    fn render_page(
+        &self,
+        out: &Output,
+        url: &str,
+        template: &str,
+        context: &Context,
+    ) -> Result<(), BuildError> {
         out.write_with(url, |w| {
             self.templates.render_to(template, context, w)?;
             Ok::<_, BuildError>(())
@@ -333,7 +337,9 @@ impl<'c> Site<'c> {
         };
         let mut html = Vec::new();
         self.render_opportunity_to(page, &mut html)?;
-        Ok(Some(String::from_utf8(html).expect("templates produce UTF-8")))
+        Ok(Some(
+            String::from_utf8(html).expect("templates produce UTF-8"),
+        ))
     }
 
     fn find_opportunity(&self, slug: &str) -> Option<&'c OpportunityPage> {
@@ -343,13 +349,21 @@ impl<'c> Site<'c> {
             .map(|(page, _)| *page)
     }
 
-    fn write_opportunity_page(&self, out: &Output, page: &OpportunityPage) -> Result<(), BuildError> {
+    fn write_opportunity_page(
+        &self,
+        out: &Output,
+        page: &OpportunityPage,
+    ) -> Result<(), BuildError> {
         let url = format!("/opportunities/{}/", page.opportunity.slug);
         out.write_with(&url, |w| self.render_opportunity_to(page, w))
             .map(|_| ())
     }
 
-    fn render_opportunity_to(&self, page: &OpportunityPage, w: impl Write) -> Result<(), BuildError> {
+    fn render_opportunity_to(
+        &self,
+        page: &OpportunityPage,
+        w: impl Write,
+    ) -> Result<(), BuildError> {
         let view = OpportunityView::new(page, self.options.now, &self.highlighter);
         let mut context = Context::new();
         let meta = PageMeta {
@@ -405,7 +419,9 @@ impl<'c> Site<'c> {
         };
         let mut html = Vec::new();
         self.render_wiki_to(page, &mut html)?;
-        Ok(Some(String::from_utf8(html).expect("templates produce UTF-8")))
+        Ok(Some(
+            String::from_utf8(html).expect("templates produce UTF-8"),
+        ))
     }
 
     fn render_wiki_to(&self, page: &WikiPage, w: impl Write) -> Result<(), BuildError> {
@@ -461,7 +477,10 @@ impl<'c> Site<'c> {
                     .count += 1;
             }
         }
-        let mut skills: Vec<_> = by_slug.into_values().filter(|s| !s.skill.slug.is_empty()).collect();
+        let mut skills: Vec<_> = by_slug
+            .into_values()
+            .filter(|s| !s.skill.slug.is_empty())
+            .collect();
         skills.sort_by_key(|s| s.skill.name.to_lowercase());
         skills
     }
@@ -493,7 +512,13 @@ impl<'c> Site<'c> {
         Ok(1)
     }
 
-    fn board_context(&self, title: &str, description: &str, path: &str, cards: &[&Card]) -> Context {
+    fn board_context(
+        &self,
+        title: &str,
+        description: &str,
+        path: &str,
+        cards: &[&Card],
+    ) -> Context {
         let mut context = Context::new();
         context.insert(
             "page",
@@ -520,13 +545,22 @@ impl<'c> Site<'c> {
         );
         context.insert("skills", skills);
         context.insert("statuses", &status_options(&self.cards));
-        let max_reward = self.cards.iter().map(|c| c.reward_dollars).max().unwrap_or(0);
+        let max_reward = self
+            .cards
+            .iter()
+            .map(|c| c.reward_dollars)
+            .max()
+            .unwrap_or(0);
         context.insert("max_reward", &max_reward);
         self.render_page(out, "/opportunities/", "board.html", &context)?;
         Ok(1)
     }
 
-    fn write_skill_pages(&self, out: &Output, skills: &[SkillSummary]) -> Result<usize, BuildError> {
+    fn write_skill_pages(
+        &self,
+        out: &Output,
+        skills: &[SkillSummary],
+    ) -> Result<usize, BuildError> {
         skills
             .par_iter()
             .map(|summary| {
@@ -568,7 +602,10 @@ impl<'c> Site<'c> {
         feeds::sort(&mut items);
         let link = format!("{base}/opportunities/");
         let self_url = format!("{base}/feeds/opportunities.xml");
-        let description = format!("New Code With Us opportunities and addenda. {}", self.site.description);
+        let description = format!(
+            "New Code With Us opportunities and addenda. {}",
+            self.site.description
+        );
         let channel = feeds::Channel {
             title: &format!("{}: opportunities", self.site.title),
             link: &link,
@@ -587,7 +624,10 @@ impl<'c> Site<'c> {
                 let link = format!("{base}/opportunities/skills/{}/", skill.slug);
                 let self_url = format!("{base}{url}");
                 let title = format!("{}: {} opportunities", self.site.title, skill.name);
-                let description = format!("Code With Us opportunities and addenda asking for {}.", skill.name);
+                let description = format!(
+                    "Code With Us opportunities and addenda asking for {}.",
+                    skill.name
+                );
                 let channel = feeds::Channel {
                     title: &title,
                     link: &link,

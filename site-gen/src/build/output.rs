@@ -1,20 +1,29 @@
-//! Writing the output tree: buffered file writes into a staging folder that replaces `public/`
-//! in one step, so a reader (or `serve`) never sees a half-deleted site.
+//! Writing the output tree. Each file is rendered into memory, compared with what is already on
+//! disk and written only when it changed (through a temporary file and a rename), so a rebuild
+//! of an unchanged site touches almost nothing and a reader (or `serve`) never sees a half-written
+//! file. [`Output::remove_stale`] then deletes what the build no longer produces.
 
-use std::fs::{self, File};
-use std::io::{self, BufWriter, Write};
+use std::collections::HashSet;
+use std::fs;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// A folder being filled with the site's files.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Output {
     dir: PathBuf,
+    /// Every file written or confirmed unchanged, for [`Output::remove_stale`].
+    written: Mutex<HashSet<PathBuf>>,
 }
 
 impl Output {
-    /// Writes into `dir` directly (creating folders as needed).
+    /// Writes into `dir` (creating folders as needed).
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        Output { dir: dir.into() }
+        Output {
+            dir: dir.into(),
+            written: Mutex::new(HashSet::new()),
+        }
     }
 
     /// The folder written into.
@@ -33,19 +42,20 @@ impl Output {
         }
     }
 
-    /// Writes the file for `url` with a buffered writer given to `fill`.
+    /// Writes the file for `url` with the bytes `fill` produces.
     pub fn write_with<E: From<io::Error>>(
         &self,
         url: &str,
-        fill: impl FnOnce(&mut BufWriter<File>) -> Result<(), E>,
+        fill: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
     ) -> Result<PathBuf, E> {
+        let mut bytes = Vec::with_capacity(32 * 1024);
+        fill(&mut bytes)?;
         let path = self.path_for(url);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        let mut writer = BufWriter::with_capacity(64 * 1024, File::create(&path)?);
-        fill(&mut writer)?;
-        writer.flush()?;
+        write_if_changed(&path, &bytes)?;
+        self.written
+            .lock()
+            .expect("no panics while holding the lock")
+            .insert(path.clone());
         Ok(path)
     }
 
@@ -59,63 +69,64 @@ impl Output {
         if !from.is_dir() {
             return Ok(0);
         }
-        copy_dir(from, &self.dir)
+        self.copy_dir(from, "")
+    }
+
+    fn copy_dir(&self, from: &Path, url_prefix: &str) -> io::Result<usize> {
+        let mut count = 0;
+        for entry in fs::read_dir(from)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let url = format!("{url_prefix}/{name}");
+            if entry.file_type()?.is_dir() {
+                count += self.copy_dir(&entry.path(), &url)?;
+            } else {
+                self.write(&url, &fs::read(entry.path())?)?;
+                count += 1;
+            }
+        }
+        Ok(count)
+    }
+
+    /// Deletes files (and then empty folders) under the output folder that this build did not
+    /// write: pages of removed opportunities, old skill feeds… Returns how many files went.
+    pub fn remove_stale(&self) -> io::Result<usize> {
+        let written = self
+            .written
+            .lock()
+            .expect("no panics while holding the lock");
+        remove_unlisted(&self.dir, &written)
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) -> io::Result<usize> {
-    fs::create_dir_all(to)?;
-    let mut count = 0;
-    for entry in fs::read_dir(from)? {
+fn remove_unlisted(dir: &Path, keep: &HashSet<PathBuf>) -> io::Result<usize> {
+    let mut removed = 0;
+    for entry in fs::read_dir(dir)? {
         let entry = entry?;
-        let target = to.join(entry.file_name());
+        let path = entry.path();
         if entry.file_type()?.is_dir() {
-            count += copy_dir(&entry.path(), &target)?;
-        } else {
-            fs::copy(entry.path(), target)?;
-            count += 1;
+            removed += remove_unlisted(&path, keep)?;
+            if fs::read_dir(&path)?.next().is_none() {
+                fs::remove_dir(&path)?;
+            }
+        } else if !keep.contains(&path) {
+            fs::remove_file(&path)?;
+            removed += 1;
         }
     }
-    Ok(count)
+    Ok(removed)
 }
 
-/// A fresh staging folder next to `target` (e.g. `public.building-1234/`).
-pub fn staging_dir(target: &Path) -> io::Result<PathBuf> {
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let staging = target.with_file_name(format!(".{name}.building-{}", std::process::id()));
-    if staging.exists() {
-        fs::remove_dir_all(&staging)?;
+/// Writes `bytes` to `path` unless it already holds exactly them; a changed file is replaced
+/// atomically.
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if let Ok(meta) = fs::metadata(path)
+        && meta.len() == bytes.len() as u64
+        && fs::read(path).is_ok_and(|old| old == bytes)
+    {
+        return Ok(());
     }
-    fs::create_dir_all(&staging)?;
-    Ok(staging)
-}
-
-/// Replaces `target` with `staging`: the old tree is moved aside first and deleted afterwards,
-/// so `target` is missing only between two renames.
-pub fn replace_dir(staging: &Path, target: &Path) -> io::Result<()> {
-    let old = target.with_file_name(format!(
-        ".{}.old-{}",
-        target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        std::process::id()
-    ));
-    let had_old = target.exists();
-    if had_old {
-        if old.exists() {
-            fs::remove_dir_all(&old)?;
-        }
-        fs::rename(target, &old)?;
-    }
-    fs::rename(staging, target)?;
-    if had_old {
-        fs::remove_dir_all(&old)?;
-    }
-    Ok(())
+    write_atomic(path, bytes)
 }
 
 /// Writes `bytes` to `path` through a temporary file and a rename, so readers see the old or the
@@ -124,9 +135,23 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent)?;
     }
-    let temp = path.with_extension(format!("tmp-{}", std::process::id()));
-    fs::write(&temp, bytes)?;
-    fs::rename(&temp, path)
+    let temp = temp_path(path);
+    let result = fs::write(&temp, bytes).and_then(|()| fs::rename(&temp, path));
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
+/// A temporary name next to `path`, unique per process and thread.
+fn temp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let thread = format!("{:?}", std::thread::current().id());
+    let thread: String = thread.chars().filter(char::is_ascii_digit).collect();
+    path.with_file_name(format!(".{name}.tmp-{}-{thread}", std::process::id()))
 }
 
 #[cfg(test)]
@@ -137,7 +162,30 @@ mod tests {
     fn urls_map_to_files() {
         let out = Output::new("/p");
         assert_eq!(out.path_for("/"), PathBuf::from("/p/index.html"));
-        assert_eq!(out.path_for("/wiki/faq/"), PathBuf::from("/p/wiki/faq/index.html"));
+        assert_eq!(
+            out.path_for("/wiki/faq/"),
+            PathBuf::from("/p/wiki/faq/index.html")
+        );
         assert_eq!(out.path_for("/robots.txt"), PathBuf::from("/p/robots.txt"));
+    }
+
+    #[test]
+    fn rewrites_only_changes_and_removes_stale_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Output::new(dir.path());
+        let page = out.write("/a/", b"one").unwrap();
+        out.write("/old/b.txt", b"stale").unwrap();
+        let before = fs::metadata(&page).unwrap().modified().unwrap();
+        let out = Output::new(dir.path());
+        out.write("/a/", b"one").unwrap();
+        assert_eq!(
+            fs::metadata(&page).unwrap().modified().unwrap(),
+            before,
+            "unchanged file rewritten"
+        );
+        assert_eq!(out.remove_stale().unwrap(), 1);
+        assert!(!dir.path().join("old").exists());
+        out.write("/a/", b"two").unwrap();
+        assert_eq!(fs::read(&page).unwrap(), b"two");
     }
 }

@@ -1,9 +1,9 @@
 //! `private/registry.json`: what the proposal functions need, written outside `public/`.
 
 use super::output::write_atomic;
+use crate::config::SiteConfig;
 use cwu_domain::registry::SiteInfo;
 use cwu_domain::{Opportunity, Registry, RegistryEntry};
-use crate::config::SiteConfig;
 use jiff::Timestamp;
 use std::collections::BTreeMap;
 use std::io;

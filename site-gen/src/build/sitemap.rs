@@ -14,7 +14,11 @@ pub fn write_sitemap<'a>(
           <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     )?;
     for url in urls {
-        writeln!(out, "<url><loc>{}</loc></url>", escape_xml(&format!("{base_url}{url}")))?;
+        writeln!(
+            out,
+            "<url><loc>{}</loc></url>",
+            escape_xml(&format!("{base_url}{url}"))
+        )?;
     }
     out.write_all(b"</urlset>\n")
 }
@@ -40,6 +44,9 @@ mod tests {
         let xml = String::from_utf8(out).unwrap();
         assert!(xml.contains("<loc>https://x.example/</loc>"));
         assert!(xml.contains("<loc>https://x.example/a&amp;b/</loc>"));
-        assert!(robots("https://x.example", "/api/proposals").contains("Sitemap: https://x.example/sitemap.xml"));
+        assert!(
+            robots("https://x.example", "/api/proposals")
+                .contains("Sitemap: https://x.example/sitemap.xml")
+        );
     }
 }

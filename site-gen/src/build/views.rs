@@ -5,8 +5,8 @@
 //! of 10,000 opportunities stays small in memory. Only the opportunity's own page gets an
 //! [`OpportunityView`] with its description.
 
-use super::markdown::{self, TocEntry};
 use super::highlight::Highlighter;
+use super::markdown::{self, TocEntry};
 use crate::config::SiteConfig;
 use crate::content::{OpportunityPage, WikiPage};
 use cwu_domain::opportunity::slugify;
@@ -107,7 +107,11 @@ impl Card {
             status_label: status.label(),
             reward: opportunity.reward.to_string(),
             reward_dollars: opportunity.reward.dollars(),
-            skills: opportunity.skills.iter().map(|s| SkillView::new(s)).collect(),
+            skills: opportunity
+                .skills
+                .iter()
+                .map(|s| SkillView::new(s))
+                .collect(),
             remote: opportunity.remote,
             location: opportunity.location.clone(),
             deadline: when::display(opportunity.proposal_deadline),
