@@ -1,6 +1,6 @@
 //! `content/site.yaml`: the site-wide settings, and the checks each one must pass.
 
-use crate::content::analyse::{Schema, Yaml, analyse};
+use crate::content::analyse::{Schema, Yaml, analyse, parse_fast};
 use crate::content::source::read_text;
 use crate::diagnostics::{Diagnostic, Kind};
 use cwu_domain::FieldPath;
@@ -82,9 +82,9 @@ pub fn load(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
         first_line: 1,
         open_line: 1,
     };
-    let config = match serde_yaml::from_str::<SiteConfig>(&text) {
-        Ok(config) => config,
-        Err(_) => {
+    let config = match parse_fast::<SiteConfig>(&yaml) {
+        Some(config) => config,
+        None => {
             let analysis = analyse::<SiteConfig>(&yaml, &SCHEMA);
             match analysis.value {
                 Some(config) if analysis.diagnostics.is_empty() => config,

@@ -31,7 +31,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// A short title, used as the GitHub annotation title and the report code.
+    /// A short title, used as the GitHub annotation title.
     pub fn title(self) -> &'static str {
         match self {
             Kind::File => "unreadable file",
@@ -225,9 +225,10 @@ fn render_one(
     out: &mut String,
 ) {
     let name = d.file.to_string_lossy().replace('\\', "/");
-    let mut report = MietteDiagnostic::new(d.message.clone())
-        .with_code(d.kind.title())
-        .with_severity(miette::Severity::Error);
+    // No miette `code`: it prints on a line of its own above the message; the kind is the
+    // GitHub annotation title instead.
+    let mut report =
+        MietteDiagnostic::new(d.message.clone()).with_severity(miette::Severity::Error);
     if !d.hint.is_empty() {
         report = report.with_help(d.hint.clone());
     }

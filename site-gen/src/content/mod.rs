@@ -22,7 +22,7 @@ pub use wiki::wiki_url;
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics, Kind};
 use cwu_domain::Opportunity;
-use cwu_domain::opportunity::{check_slug, slugify};
+use cwu_domain::opportunity::slugify;
 use links::Targets;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -104,45 +104,53 @@ pub fn load_with(root: &Path, options: LoadOptions) -> Result<Content, Diagnosti
     let mut jobs = vec![Job::Home];
     jobs.extend(discover_opportunities(root, &mut problems));
     jobs.extend(discover_wiki(root, &mut problems));
-    let results: Vec<Result<Parsed, Vec<Diagnostic>>> =
-        jobs.par_iter().map(|job| job.run(root)).collect();
+    let results: Vec<Parsed> = jobs.par_iter().map(|job| job.run(root)).collect();
 
     let mut home = None;
     let mut opportunities = Vec::new();
     let mut wiki = Vec::new();
     let mut links: Vec<(PathBuf, Vec<LinkRef>)> = Vec::new();
     let mut unreadable_slugs = Vec::new();
-    for (job, result) in jobs.iter().zip(results) {
-        match result {
-            Ok(Parsed::Home(page, found)) => {
-                links.push((PathBuf::from(HOME_FILE), found));
-                home = Some(page);
+    for (job, parsed) in jobs.iter().zip(results) {
+        let file = job.file().to_owned();
+        match parsed {
+            Parsed::Home(read) => {
+                links.push((file, read.links));
+                problems.extend(read.problems);
+                home = read.page;
             }
-            Ok(Parsed::Opportunity(parsed)) => {
-                links.push((parsed.page.source.clone(), parsed.links));
-                opportunities.push(parsed.page);
-            }
-            Ok(Parsed::Wiki(page, found)) => {
-                links.push((page.source.clone(), found));
-                wiki.push(page);
-            }
-            Err(found) => {
-                if let Job::Opportunity { slug, .. } = job {
-                    unreadable_slugs.push(slug.clone());
+            Parsed::Opportunity(read) => {
+                links.push((file, read.links));
+                problems.extend(read.problems);
+                match (read.page, job) {
+                    (Some(page), _) => opportunities.push(page),
+                    (None, Job::Opportunity { slug, .. }) => unreadable_slugs.push(slug.clone()),
+                    (None, _) => {}
                 }
-                problems.extend(found);
+            }
+            Parsed::Wiki(read) => {
+                links.push((file, read.links));
+                problems.extend(read.problems);
+                wiki.extend(read.page);
             }
         }
     }
     problems.extend(duplicate_opportunities(jobs.iter()));
-    problems.extend(duplicate_wiki_urls(&wiki));
+    problems.extend(duplicate_wiki_urls(jobs.iter()));
 
+    let wiki_urls: Vec<String> = jobs
+        .iter()
+        .filter_map(|job| match job {
+            Job::Wiki { path, .. } => Some(wiki_url(path)),
+            _ => None,
+        })
+        .collect();
     let targets = targets(
         root,
         config.as_ref(),
         &opportunities,
         &unreadable_slugs,
-        &wiki,
+        &wiki_urls,
         options,
     );
     for (file, found) in &links {
@@ -170,11 +178,33 @@ enum Job {
     Wiki { file: PathBuf, path: String },
 }
 
+/// What reading one file gave: the page when it is valid, its links, and its problems.
+#[derive(Debug)]
+pub(crate) struct Read<T> {
+    /// The page; `None` when there are problems.
+    pub page: Option<T>,
+    /// Site-absolute links in it, checked once every page is known (even when it has problems).
+    pub links: Vec<LinkRef>,
+    /// What is wrong with it.
+    pub problems: Vec<Diagnostic>,
+}
+
+impl<T> Read<T> {
+    /// A file that could not be read at all.
+    fn failed(problem: Diagnostic) -> Self {
+        Read {
+            page: None,
+            links: Vec::new(),
+            problems: vec![problem],
+        }
+    }
+}
+
 /// One file read.
 enum Parsed {
-    Home(HomePage, Vec<LinkRef>),
-    Opportunity(Box<opportunity::Parsed>),
-    Wiki(WikiPage, Vec<LinkRef>),
+    Home(Read<HomePage>),
+    Opportunity(Box<Read<OpportunityPage>>),
+    Wiki(Read<WikiPage>),
 }
 
 impl Job {
@@ -185,37 +215,19 @@ impl Job {
         }
     }
 
-    fn run(&self, root: &Path) -> Result<Parsed, Vec<Diagnostic>> {
+    fn run(&self, root: &Path) -> Parsed {
         let file = self.file();
-        let text = source::read_text(root, file).map_err(|problem| vec![problem])?;
+        let text = source::read_text(root, file);
         match self {
             Job::Home => {
-                wiki::parse_home(file, &text).map(|(page, links)| Parsed::Home(page, links))
+                Parsed::Home(text.map_or_else(Read::failed, |text| wiki::parse_home(file, &text)))
             }
-            Job::Opportunity { slug, .. } => opportunity::parse(file, slug, &text)
-                .map(|parsed| Parsed::Opportunity(Box::new(parsed))),
-            Job::Wiki { path, .. } => {
-                let (page, links) = wiki::parse_wiki(file, path, &text)?;
-                let bad_names: Vec<_> = path
-                    .split('/')
-                    .filter(|segment| *segment != "index")
-                    .filter_map(|segment| check_slug(segment).err())
-                    .map(|message| {
-                        Diagnostic::new(
-                            file,
-                            (1, 1),
-                            Kind::Rule,
-                            message,
-                            "rename the file or folder",
-                        )
-                    })
-                    .collect();
-                if bad_names.is_empty() {
-                    Ok(Parsed::Wiki(page, links))
-                } else {
-                    Err(bad_names)
-                }
-            }
+            Job::Opportunity { slug, .. } => Parsed::Opportunity(Box::new(
+                text.map_or_else(Read::failed, |text| opportunity::parse(file, slug, &text)),
+            )),
+            Job::Wiki { path, .. } => Parsed::Wiki(
+                text.map_or_else(Read::failed, |text| wiki::parse_wiki(file, path, &text)),
+            ),
         }
     }
 }
@@ -346,25 +358,27 @@ fn duplicate_opportunities<'a>(jobs: impl Iterator<Item = &'a Job>) -> Vec<Diagn
 }
 
 /// Wiki files that become the same URL (`faq.md` and `faq/index.md`, or `FAQ.md` and `faq.md`).
-fn duplicate_wiki_urls(pages: &[WikiPage]) -> Vec<Diagnostic> {
+fn duplicate_wiki_urls<'a>(jobs: impl Iterator<Item = &'a Job>) -> Vec<Diagnostic> {
     let mut seen: HashMap<String, &Path> = HashMap::new();
     let mut problems = Vec::new();
-    for page in pages {
-        let key = page.url.to_lowercase();
-        match seen.get(&key) {
+    for job in jobs {
+        let Job::Wiki { file, path } = job else {
+            continue;
+        };
+        let url = wiki_url(path);
+        match seen.get(&url.to_lowercase()) {
             Some(first) => problems.push(Diagnostic::new(
-                &page.source,
+                file,
                 (1, 1),
                 Kind::Duplicate,
                 format!(
-                    "this page and `{}` are both published at `{}`",
-                    first.display(),
-                    page.url
+                    "this page and `{}` are both published at `{url}`",
+                    first.display()
                 ),
                 "rename or remove one of them",
             )),
             None => {
-                seen.insert(key, &page.source);
+                seen.insert(url.to_lowercase(), file);
             }
         }
     }
@@ -377,7 +391,7 @@ fn targets(
     config: Option<&SiteConfig>,
     opportunities: &[OpportunityPage],
     unreadable_slugs: &[String],
-    wiki: &[WikiPage],
+    wiki_urls: &[String],
     options: LoadOptions,
 ) -> Targets {
     let mut targets = Targets::default();
@@ -389,6 +403,7 @@ fn targets(
         "/sitemap.xml",
         "/robots.txt",
         "/404.html",
+        "/assets/highlight.css",
     ] {
         targets.add(url.to_owned());
     }
@@ -400,16 +415,20 @@ fn targets(
         }
         targets.add(url);
         for skill in &page.opportunity.skills {
-            targets.add(format!("/feeds/skills/{}.xml", slugify(skill)));
+            let skill = slugify(skill);
+            targets.add(format!("/feeds/skills/{skill}.xml"));
+            targets.add(format!("/opportunities/skills/{skill}/"));
         }
     }
     // A file with problems is reported already; links to it are not broken on top of that.
     for slug in unreadable_slugs {
         targets.add(format!("/opportunities/{slug}/"));
     }
-    for page in wiki {
-        targets.add(page.url.clone());
+    // Every wiki file, including ones with problems (reported already).
+    for url in wiki_urls {
+        targets.add(url.clone());
     }
+    // The build copies the theme's `static/` folder to the site root.
     if let Some(config) = config {
         let statics = root.join("themes").join(&config.theme).join("static");
         for entry in walkdir::WalkDir::new(&statics).into_iter().flatten() {
@@ -418,7 +437,6 @@ fn targets(
             {
                 let path = path.to_string_lossy().replace('\\', "/");
                 targets.add(format!("/{path}"));
-                targets.add(format!("/static/{path}"));
             }
         }
     }

@@ -1,25 +1,16 @@
 //! Reading one opportunity file: the fast path (deserialize once, validate) and, only when that
 //! fails, the slow path that reports every problem with its line.
 
-use super::OpportunityPage;
-use super::analyse::{Schema, Yaml, analyse, is_placeholder};
+use super::analyse::{Schema, Yaml, analyse, is_placeholder, parse_fast};
 use super::front_matter::{SplitError, split};
 use super::links::{LinkRef, markdown_links};
+use super::{OpportunityPage, Read};
 use crate::diagnostics::{Diagnostic, Kind};
 use cwu_domain::opportunity::{FIELDS, NESTED_FIELDS};
 use cwu_domain::{FieldPath, FrontMatter, Opportunity};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::LazyLock;
-
-/// An opportunity file that read cleanly, with the site-absolute links it contains.
-#[derive(Debug)]
-pub struct Parsed {
-    /// The page.
-    pub page: OpportunityPage,
-    /// Links in the body and addenda, to check once every page is known.
-    pub links: Vec<LinkRef>,
-}
 
 /// The opportunity front matter keys, with examples taken from the domain's own hints.
 pub const SCHEMA: Schema = Schema {
@@ -58,16 +49,19 @@ fn start_hint(error: SplitError, slug: &str) -> String {
 }
 
 /// Reads the opportunity in `text` (from `file`, whose stem is the slug).
-pub fn parse(file: &Path, slug: &str, text: &str) -> Result<Parsed, Vec<Diagnostic>> {
-    let parts = split(text).map_err(|error| {
-        vec![Diagnostic::new(
-            file,
-            (1, 1),
-            Kind::FrontMatter,
-            error.to_string(),
-            start_hint(error, slug),
-        )]
-    })?;
+pub fn parse(file: &Path, slug: &str, text: &str) -> Read<OpportunityPage> {
+    let parts = match split(text) {
+        Ok(parts) => parts,
+        Err(error) => {
+            return Read::failed(Diagnostic::new(
+                file,
+                (1, 1),
+                Kind::FrontMatter,
+                error.to_string(),
+                start_hint(error, slug),
+            ));
+        }
+    };
     let yaml = Yaml {
         file,
         text: parts.yaml,
@@ -77,15 +71,18 @@ pub fn parse(file: &Path, slug: &str, text: &str) -> Result<Parsed, Vec<Diagnost
     // Fast path: one deserialization and the rules. `TODO` is rare outside fresh templates.
     let mut diagnostics = Vec::new();
     let mut opportunity = None;
-    let front = match serde_yaml::from_str::<FrontMatter>(parts.yaml) {
-        Ok(front) if !parts.yaml.contains("TODO") => {
+    let fast = (!parts.yaml.contains("TODO"))
+        .then(|| parse_fast::<FrontMatter>(&yaml))
+        .flatten();
+    let front = match fast {
+        Some(front) => {
             match front.validate(slug) {
                 Ok(valid) => opportunity = Some(valid),
                 Err(problems) => diagnostics.extend(yaml.problems(problems)),
             }
             Some(front)
         }
-        _ => {
+        None => {
             let analysis = analyse::<FrontMatter>(&yaml, &SCHEMA);
             diagnostics = analysis.diagnostics;
             if let Some(front) = &analysis.value {
@@ -111,16 +108,18 @@ pub fn parse(file: &Path, slug: &str, text: &str) -> Result<Parsed, Vec<Diagnost
     if let Some(front) = &front {
         links.extend(addenda_links(&yaml, front));
     }
-    match opportunity {
-        Some(opportunity) if diagnostics.is_empty() => Ok(Parsed {
-            page: OpportunityPage {
-                opportunity,
-                body: body.to_owned(),
-                source: file.to_owned(),
-            },
-            links,
+    let page = match opportunity {
+        Some(opportunity) if diagnostics.is_empty() => Some(OpportunityPage {
+            opportunity,
+            body: body.to_owned(),
+            source: file.to_owned(),
         }),
-        _ => Err(diagnostics),
+        _ => None,
+    };
+    Read {
+        page,
+        links,
+        problems: diagnostics,
     }
 }
 
@@ -213,7 +212,7 @@ Read [how to submit](/wiki/how-to-submit/).
 
     fn lines(text: &str) -> Vec<(usize, Kind)> {
         parse(Path::new("o.md"), "permit", text)
-            .unwrap_err()
+            .problems
             .iter()
             .map(|d| (d.line, d.kind))
             .collect()
@@ -221,8 +220,8 @@ Read [how to submit](/wiki/how-to-submit/).
 
     #[test]
     fn a_valid_file_reads_with_its_links() {
-        let parsed = parse(Path::new("o.md"), "permit", VALID).unwrap();
-        assert_eq!(parsed.page.opportunity.reward.dollars(), 25_000);
+        let parsed = parse(Path::new("o.md"), "permit", VALID);
+        assert_eq!(parsed.page.unwrap().opportunity.reward.dollars(), 25_000);
         let links: Vec<_> = parsed
             .links
             .iter()
@@ -263,6 +262,16 @@ Read [how to submit](/wiki/how-to-submit/).
     }
 
     #[test]
+    fn links_are_kept_when_the_front_matter_is_broken() {
+        let read = parse(
+            Path::new("o.md"),
+            "permit",
+            &VALID.replace("reward: 25000", "reward: x"),
+        );
+        assert_eq!(read.links.len(), 2);
+    }
+
+    #[test]
     fn placeholders_in_front_matter_and_body() {
         let text = VALID
             .replace("reward: 25000", "reward: TODO")
@@ -287,7 +296,8 @@ Read [how to submit](/wiki/how-to-submit/).
             "---\n*x\n---\n",
             "---\ntitle: !!binary x\n---\n",
         ] {
-            assert!(parse(Path::new("o.md"), "x", text).is_err(), "{text:?}");
+            let read = parse(Path::new("o.md"), "x", text);
+            assert!(read.page.is_none() && !read.problems.is_empty(), "{text:?}");
         }
     }
 

@@ -1,12 +1,13 @@
 //! Wiki pages (`content/wiki/**/*.md`) and the home intro (`content/index.md`): their small
 //! front matter, and the URL each wiki file becomes.
 
-use super::analyse::{Schema, Yaml, analyse};
+use super::analyse::{Schema, Yaml, analyse, parse_fast};
 use super::front_matter::split;
 use super::links::{LinkRef, markdown_links};
-use super::{HomePage, WikiPage};
+use super::{HomePage, Read, WikiPage};
 use crate::diagnostics::{Diagnostic, Kind};
 use cwu_domain::FieldPath;
+use cwu_domain::opportunity::check_slug;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::path::Path;
@@ -65,54 +66,60 @@ pub fn wiki_url(path: &str) -> String {
     format!("/wiki/{folder}")
 }
 
-/// A page read from its front matter and body, with the site links in the body.
-struct Read<T> {
-    front: T,
+/// A front-matter document's parts: the front matter when it is valid, body, links, problems.
+struct Parts<T> {
+    front: Option<T>,
     body: String,
     links: Vec<LinkRef>,
+    problems: Vec<Diagnostic>,
 }
 
 /// Reads a front-matter document: fast when valid, fully analysed when not; then `rules`.
-fn read_page<T: DeserializeOwned>(
+fn read_parts<T: DeserializeOwned>(
     file: &Path,
     text: &str,
     schema: &Schema,
     rules: impl FnOnce(&T, &Yaml) -> Vec<Diagnostic>,
-) -> Result<Read<T>, Vec<Diagnostic>> {
-    let parts = split(text).map_err(|error| {
-        vec![Diagnostic::new(
-            file,
-            (1, 1),
-            Kind::FrontMatter,
-            error.to_string(),
-            error.hint(),
-        )]
-    })?;
+) -> Parts<T> {
+    let parts = match split(text) {
+        Ok(parts) => parts,
+        Err(error) => {
+            return Parts {
+                front: None,
+                body: String::new(),
+                links: Vec::new(),
+                problems: vec![Diagnostic::new(
+                    file,
+                    (1, 1),
+                    Kind::FrontMatter,
+                    error.to_string(),
+                    error.hint(),
+                )],
+            };
+        }
+    };
     let yaml = Yaml {
         file,
         text: parts.yaml,
         first_line: parts.yaml_line,
         open_line: parts.yaml_line - 1,
     };
-    let front = match serde_yaml::from_str::<T>(parts.yaml) {
-        Ok(front) => front,
-        Err(_) => {
+    let (front, mut problems) = match parse_fast::<T>(&yaml) {
+        Some(front) => (Some(front), Vec::new()),
+        None => {
             let analysis = analyse::<T>(&yaml, schema);
-            match analysis.value {
-                Some(front) if analysis.diagnostics.is_empty() => front,
-                _ => return Err(analysis.diagnostics),
-            }
+            (analysis.value, analysis.diagnostics)
         }
     };
-    let problems = rules(&front, &yaml);
-    if !problems.is_empty() {
-        return Err(problems);
+    if let Some(front) = &front {
+        problems.extend(rules(front, &yaml));
     }
-    Ok(Read {
-        front,
+    Parts {
+        front: front.filter(|_| problems.is_empty()),
         body: parts.body.to_owned(),
         links: markdown_links(parts.body, parts.body_line),
-    })
+        problems,
+    }
 }
 
 /// A required text must have words in it.
@@ -128,44 +135,63 @@ fn not_blank(yaml: &Yaml, field: &str, value: &str) -> Option<Diagnostic> {
 }
 
 /// Reads the wiki file `file` (relative to the site root) at `path` under `content/wiki/`.
-pub fn parse_wiki(
-    file: &Path,
-    path: &str,
-    text: &str,
-) -> Result<(WikiPage, Vec<LinkRef>), Vec<Diagnostic>> {
-    let read = read_page::<WikiFrontMatter>(file, text, &WIKI_SCHEMA, |front, yaml| {
-        not_blank(yaml, "title", &front.title).into_iter().collect()
-    })?;
-    let page = WikiPage {
+pub fn parse_wiki(file: &Path, path: &str, text: &str) -> Read<WikiPage> {
+    let parts = read_parts::<WikiFrontMatter>(file, text, &WIKI_SCHEMA, |front, yaml| {
+        let mut problems: Vec<_> = not_blank(yaml, "title", &front.title).into_iter().collect();
+        // Every folder and file name becomes part of the URL.
+        let names = path.split('/').filter(|name| *name != "index");
+        problems.extend(
+            names
+                .filter_map(|name| check_slug(name).err())
+                .map(|message| {
+                    Diagnostic::new(
+                        file,
+                        (1, 1),
+                        Kind::Rule,
+                        message,
+                        "rename the file or folder",
+                    )
+                }),
+        );
+        problems
+    });
+    let page = parts.front.map(|front| WikiPage {
         path: path.to_owned(),
         url: wiki_url(path),
-        title: read.front.title.trim().to_owned(),
-        weight: read.front.weight,
-        description: read
-            .front
+        title: front.title.trim().to_owned(),
+        weight: front.weight,
+        description: front
             .description
             .map(|d| d.trim().to_owned())
             .filter(|d| !d.is_empty()),
-        body: read.body,
+        body: parts.body,
         source: file.to_owned(),
-    };
-    Ok((page, read.links))
+    });
+    Read {
+        page,
+        links: parts.links,
+        problems: parts.problems,
+    }
 }
 
 /// Reads the home intro `content/index.md`.
-pub fn parse_home(file: &Path, text: &str) -> Result<(HomePage, Vec<LinkRef>), Vec<Diagnostic>> {
-    let read = read_page::<HomeFrontMatter>(file, text, &HOME_SCHEMA, |front, yaml| {
+pub fn parse_home(file: &Path, text: &str) -> Read<HomePage> {
+    let parts = read_parts::<HomeFrontMatter>(file, text, &HOME_SCHEMA, |front, yaml| {
         [("title", &front.title), ("description", &front.description)]
             .into_iter()
             .filter_map(|(field, value)| not_blank(yaml, field, value))
             .collect()
-    })?;
-    let page = HomePage {
-        title: read.front.title.trim().to_owned(),
-        description: read.front.description.trim().to_owned(),
-        body: read.body,
-    };
-    Ok((page, read.links))
+    });
+    let page = parts.front.map(|front| HomePage {
+        title: front.title.trim().to_owned(),
+        description: front.description.trim().to_owned(),
+        body: parts.body,
+    });
+    Read {
+        page,
+        links: parts.links,
+        problems: parts.problems,
+    }
 }
 
 #[cfg(test)]
@@ -187,12 +213,12 @@ mod tests {
     #[test]
     fn wiki_front_matter() {
         let file = Path::new("content/wiki/faq.md");
-        let (page, links) = parse_wiki(
+        let read = parse_wiki(
             file,
             "faq",
             "---\ntitle: FAQ\nweight: 5\n---\nSee [terms](/wiki/terms/).\n",
-        )
-        .unwrap();
+        );
+        let (page, links) = (read.page.unwrap(), read.links);
         assert_eq!(
             (page.title.as_str(), page.weight, page.url.as_str()),
             ("FAQ", 5, "/wiki/faq/")
@@ -203,19 +229,32 @@ mod tests {
             "faq",
             "---\ntitle: \" \"\nweight: high\nsort: 1\n---\n",
         )
-        .unwrap_err();
+        .problems;
         let found: Vec<_> = problems.iter().map(|d| (d.line, d.kind)).collect();
-        assert_eq!(found, [(3, Kind::WrongType), (4, Kind::UnknownField)]);
-        let blank = parse_wiki(file, "faq", "---\ntitle: \" \"\n---\n").unwrap_err();
+        assert_eq!(
+            found,
+            [
+                (3, Kind::WrongType),
+                (4, Kind::UnknownField),
+                (2, Kind::Rule)
+            ]
+        );
+        let blank = parse_wiki(file, "faq", "---\ntitle: \" \"\n---\n").problems;
         assert_eq!((blank[0].line, blank[0].kind), (2, Kind::Rule));
-        let missing = parse_wiki(file, "faq", "---\nweight: 1\n---\n").unwrap_err();
+        let missing = parse_wiki(file, "faq", "---\nweight: 1\n---\n").problems;
+        assert_eq!(
+            parse_wiki(file, "Bad_Name", "---\ntitle: A\n---\n")
+                .problems
+                .len(),
+            1
+        );
         assert_eq!((missing[0].line, missing[0].kind), (1, Kind::Rule));
     }
 
     #[test]
     fn home_needs_title_and_description() {
         let problems =
-            parse_home(Path::new("content/index.md"), "---\ntitle: Home\n---\n").unwrap_err();
+            parse_home(Path::new("content/index.md"), "---\ntitle: Home\n---\n").problems;
         assert!(problems[0].message.contains("description"));
     }
 }
