@@ -1,9 +1,305 @@
-//! (being written)
-use crate::cli::ServeArgs;
-use std::path::Path;
-use std::process::ExitCode;
+//! `site-gen serve`: the whole product on one machine.
+//!
+//! Builds the site, serves `public/` on 127.0.0.1, mounts the proposal handlers (embedded store,
+//! `.eml` outbox) at `/api/`, watches `content/` and `themes/`, rebuilds on change and tells open
+//! pages to reload over server-sent events. A failed rebuild keeps the last good site and shows
+//! the problems in an overlay on every page until the content is fixed.
 
-/// Runs `serve`.
-pub fn run(_root: &Path, _args: &ServeArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("serve is not written yet")
+use crate::build::{BuildError, BuildOptions, build_site};
+use crate::cli::ServeArgs;
+use anyhow::Context;
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use cwu_domain::html::escape_html;
+use notify::{RecommendedWatcher, RecursiveMode, Watcher};
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::{Component, Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+use tokio::sync::broadcast;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+
+/// Where the live-reload script listens.
+const EVENTS_PATH: &str = "/__site-gen/events";
+/// The live-reload script.
+const SCRIPT_PATH: &str = "/__site-gen/live.js";
+/// How long the files must stay unchanged before a rebuild starts.
+const QUIET: Duration = Duration::from_millis(10);
+
+/// Shared by every request.
+struct Server {
+    public: PathBuf,
+    api: functions::App,
+    /// The last build's problems as HTML, while the content is broken.
+    problems: RwLock<Option<String>>,
+    /// Tells open pages to reload.
+    reload: broadcast::Sender<()>,
+}
+
+/// Runs `serve` until interrupted.
+pub fn run(root: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(serve(root.to_path_buf(), args))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(root: PathBuf, args: &ServeArgs) -> anyhow::Result<()> {
+    let options = BuildOptions {
+        now: crate::build::build_now(args.build.now)?,
+        drafts: args.build.drafts,
+    };
+    let proposals = functions::local::open(&root).context("opening the local proposal store")?;
+    let (reload, _) = broadcast::channel(16);
+    let server = Arc::new(Server {
+        public: root.join("public"),
+        api: proposals,
+        problems: RwLock::new(None),
+        reload,
+    });
+    server.record(rebuild(&root, &options));
+    // Mail left pending by an earlier run (e.g. a crash) goes out now.
+    let drain = server.api.clone();
+    tokio::spawn(async move { drain.drain_outbox().await });
+
+    let _watcher = watch(&root, options, Arc::clone(&server))?;
+
+    let app = Router::new()
+        .route(EVENTS_PATH, axum::routing::get(events))
+        .route(SCRIPT_PATH, axum::routing::get(script))
+        .route("/api/{*rest}", axum::routing::any(api_request))
+        .fallback(static_file)
+        .with_state(Arc::clone(&server));
+    let address = SocketAddr::from(([127, 0, 0, 1], args.port));
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .with_context(|| {
+            format!("listening on {address} (is another serve running? try --port)")
+        })?;
+    eprintln!(
+        "Serving {} on http://{address}/ (Ctrl-C to stop)",
+        root.display()
+    );
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}
+
+impl Server {
+    /// Keeps the outcome of a build for the overlay, logs it and reloads open pages.
+    fn record(&self, outcome: Result<String, String>) {
+        let problems = match outcome {
+            Ok(summary) => {
+                eprintln!("{summary}");
+                None
+            }
+            Err(problems) => {
+                eprintln!("{problems}");
+                Some(escape_html(&problems))
+            }
+        };
+        *self.problems.write().expect("not poisoned") = problems;
+        let _ = self.reload.send(());
+    }
+}
+
+/// Rebuilds on every change under `content/` and `themes/`; the returned watcher must be kept.
+fn watch(
+    root: &Path,
+    options: BuildOptions,
+    server: Arc<Server>,
+) -> anyhow::Result<RecommendedWatcher> {
+    let (changes, changed) = std::sync::mpsc::channel();
+    // Only writes count: the build itself opens and reads every file, which inotify reports too.
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if event.is_ok_and(|e| e.kind.is_create() || e.kind.is_modify() || e.kind.is_remove()) {
+            let _ = changes.send(());
+        }
+    })
+    .context("starting the file watcher")?;
+    for folder in ["content", "themes"] {
+        watcher
+            .watch(&root.join(folder), RecursiveMode::Recursive)
+            .with_context(|| format!("watching {folder}/"))?;
+    }
+    let root = root.to_path_buf();
+    std::thread::spawn(move || {
+        while changed.recv().is_ok() {
+            // Editors save in bursts (temporary file, rename, metadata): one rebuild per burst.
+            while changed.recv_timeout(QUIET).is_ok() {}
+            server.record(rebuild(&root, &options));
+        }
+    });
+    Ok(watcher)
+}
+
+/// Builds the whole site; the summary line, or the problems as `check` prints them.
+fn rebuild(root: &Path, options: &BuildOptions) -> Result<String, String> {
+    match build_site(root, options) {
+        Ok(report) => Ok(format!(
+            "Built {} opportunities and {} wiki pages in {} ms",
+            report.opportunities,
+            report.wiki_pages,
+            report.elapsed.as_millis()
+        )),
+        Err(BuildError::Content(diagnostics)) => {
+            Err(diagnostics.sorted().render_human(root, false))
+        }
+        Err(other) => Err(other.to_string()),
+    }
+}
+
+/// Server-sent events: one `reload` per build.
+async fn events(State(server): State<Arc<Server>>) -> impl IntoResponse {
+    let builds = BroadcastStream::new(server.reload.subscribe());
+    let stream = builds.map(|_| Ok::<_, Infallible>(Event::default().event("reload").data("")));
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+async fn script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("serve/live.js"),
+    )
+}
+
+/// Hands `/api/…` to the same handlers the Lambda runs.
+async fn api_request(
+    State(server): State<Arc<Server>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+) -> Response {
+    let (mut parts, body) = request.into_parts();
+    // The handler stores a salted hash of the client address, as behind API Gateway.
+    parts
+        .extensions
+        .insert(functions::submit::ClientIp(peer.ip()));
+    // The handler enforces its own, smaller limit and answers 413 itself.
+    let body = match axum::body::to_bytes(body, 1024 * 1024).await {
+        Ok(body) => body,
+        Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+    };
+    let response = server
+        .api
+        .handle(http::Request::from_parts(parts, body))
+        .await;
+    let (parts, body) = response.into_parts();
+    Response::from_parts(parts, Body::from(body))
+}
+
+/// Serves `public/` like S3 + CloudFront do: `/x/` → `x/index.html`, missing → `404.html`.
+async fn static_file(State(server): State<Arc<Server>>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "GET, HEAD")],
+        )
+            .into_response();
+    }
+    let Some(relative) = safe_relative(uri.path()) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let mut file = server.public.join(&relative);
+    if uri.path().ends_with('/') {
+        file.push("index.html");
+    } else if file.is_dir() {
+        let location = format!("{}/", uri.path());
+        return (
+            StatusCode::MOVED_PERMANENTLY,
+            [(header::LOCATION, location)],
+        )
+            .into_response();
+    }
+    let (status, file) = match tokio::fs::read(&file).await {
+        Ok(bytes) => (StatusCode::OK, (file, bytes)),
+        Err(_) => {
+            let not_found = server.public.join("404.html");
+            let bytes = tokio::fs::read(&not_found).await.unwrap_or_default();
+            (StatusCode::NOT_FOUND, (not_found, bytes))
+        }
+    };
+    let (path, bytes) = file;
+    let mime = mime_guess::from_path(&path).first_or_octet_stream();
+    let is_html = mime.essence_str() == "text/html";
+    let body = if is_html {
+        server.decorate(bytes)
+    } else {
+        bytes
+    };
+    let mut response = Response::new(if method == Method::HEAD {
+        Body::empty()
+    } else {
+        Body::from(Bytes::from(body))
+    });
+    *response.status_mut() = status;
+    let content_type = if is_html {
+        "text/html; charset=utf-8".to_owned()
+    } else {
+        mime.to_string()
+    };
+    if let Ok(value) = HeaderValue::from_str(&content_type) {
+        response.headers_mut().insert(header::CONTENT_TYPE, value);
+    }
+    // Pages change on every rebuild: never let the browser keep a stale copy.
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+impl Server {
+    /// Adds the live-reload script and, while the content is broken, the problems overlay.
+    fn decorate(&self, html: Vec<u8>) -> Vec<u8> {
+        let mut extra = format!(r#"<script src="{SCRIPT_PATH}" defer></script>"#);
+        if let Some(problems) = self.problems.read().expect("not poisoned").as_deref() {
+            extra.push_str(&format!(
+                r#"<div id="site-gen-problems" role="alert" style="position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;margin:0;padding:1rem;background:#fff4f4;color:#5c0000;border-top:4px solid #b00020;font:14px/1.4 monospace;z-index:9999"><strong>The site could not be rebuilt; showing the last good version.</strong><pre style="white-space:pre-wrap">{problems}</pre></div>"#
+            ));
+        }
+        let text = String::from_utf8_lossy(&html);
+        let at = text.rfind("</body>").unwrap_or(text.len());
+        let mut out = String::with_capacity(text.len() + extra.len());
+        out.push_str(&text[..at]);
+        out.push_str(&extra);
+        out.push_str(&text[at..]);
+        out.into_bytes()
+    }
+}
+
+/// The request path as a relative file path, refusing anything that could leave `public/`.
+fn safe_relative(path: &str) -> Option<PathBuf> {
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()?;
+    let relative = Path::new(decoded.trim_start_matches('/'));
+    relative
+        .components()
+        .all(|c| matches!(c, Component::Normal(_)))
+        .then(|| relative.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_cannot_escape_public() {
+        assert_eq!(safe_relative("/wiki/faq/"), Some(PathBuf::from("wiki/faq")));
+        assert_eq!(safe_relative("/"), Some(PathBuf::new()));
+        assert_eq!(safe_relative("/../etc/passwd"), None);
+        assert_eq!(safe_relative("/a/%2e%2e/%2e%2e/x"), None);
+        assert_eq!(safe_relative("/a/..%2F..%2Fx"), None);
+    }
 }
