@@ -134,10 +134,11 @@ pub fn rfc822(instant: Timestamp) -> String {
         .expect("Vancouver times are always printable")
 }
 
-/// Writes an RSS 2.0 document.
+/// Writes an RSS 2.0 document with `items` given as their XML (see [`item_xml`]), so items shared
+/// by several feeds are escaped and formatted once.
 pub fn write_rss<'a>(
     channel: &Channel,
-    items: impl IntoIterator<Item = &'a FeedItem>,
+    items: impl IntoIterator<Item = &'a str>,
     out: &mut impl Write,
 ) -> io::Result<()> {
     let e = escape_xml;
@@ -155,39 +156,51 @@ pub fn write_rss<'a>(
         e(channel.self_url),
     )?;
     for item in items {
-        write!(
-            out,
-            "<item>\n<title>{}</title>\n<link>{}</link>\n<description>{}</description>\n\
-             <guid isPermaLink=\"true\">{}</guid>\n<pubDate>{}</pubDate>\n",
-            e(&item.title),
-            e(&item.link),
-            e(&item.description),
-            e(&item.link),
-            rfc822(item.published),
-        )?;
-        for category in &item.categories {
-            writeln!(out, "<category>{}</category>", e(category))?;
-        }
-        out.write_all(b"</item>\n")?;
+        out.write_all(item.as_bytes())?;
     }
     out.write_all(b"</channel>\n</rss>\n")
 }
 
+/// One `<item>` element.
+pub fn item_xml(item: &FeedItem) -> String {
+    let e = escape_xml;
+    let link = e(&item.link);
+    let mut xml = format!(
+        "<item>\n<title>{}</title>\n<link>{link}</link>\n<description>{}</description>\n\
+         <guid isPermaLink=\"true\">{link}</guid>\n<pubDate>{}</pubDate>\n",
+        e(&item.title),
+        e(&item.description),
+        rfc822(item.published),
+    );
+    for category in &item.categories {
+        xml.push_str("<category>");
+        xml.push_str(&e(category));
+        xml.push_str("</category>\n");
+    }
+    xml.push_str("</item>\n");
+    xml
+}
+
 /// Escapes text for XML content and attributes; drops characters XML 1.0 forbids.
 pub fn escape_xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut clean = 0;
+    for (i, c) in text.char_indices() {
+        let replacement = match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            '\'' => "&apos;",
+            '\t' | '\n' | '\r' => continue,
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => "",
+            _ => continue,
+        };
+        out.push_str(&text[clean..i]);
+        out.push_str(replacement);
+        clean = i + c.len_utf8();
     }
+    out.push_str(&text[clean..]);
     out
 }
 
@@ -222,7 +235,7 @@ mod tests {
             built: now,
         };
         let mut out = Vec::new();
-        write_rss(&channel, [&item], &mut out).unwrap();
+        write_rss(&channel, [item_xml(&item).as_str()], &mut out).unwrap();
         let xml = String::from_utf8(out).unwrap();
         for element in [
             "<title>T</title>",

@@ -4,7 +4,8 @@
 //! on the first code block it sees (once per build, shared by every thread) and never when the
 //! content has no code at all.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 use syntect::highlighting::{Color, ThemeSet};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
 use syntect::parsing::SyntaxSet;
@@ -19,10 +20,17 @@ const THEME: &str = "InspiredGitHub";
 /// The smallest contrast ratio any token colour keeps against the code background (WCAG AA).
 const MIN_CONTRAST: f64 = 4.6;
 
+/// Code blocks longer than this are not cached (they are rarely repeated).
+const MAX_CACHED_BLOCK: usize = 4 * 1024;
+
 /// Highlights code blocks; cheap to create, loads syntaxes lazily and once.
+///
+/// Identical blocks (the same snippet in many opportunities, a shared setup command) are
+/// highlighted once per build: syntect's regex matching is the most expensive part of a page.
 #[derive(Default)]
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
+    cache: Mutex<HashMap<(String, String), String>>,
 }
 
 impl Highlighter {
@@ -39,6 +47,22 @@ impl Highlighter {
     /// `<pre><code>` HTML for `code` in `language` (a fence info word such as `rust`); unknown
     /// languages are escaped as plain text.
     pub fn to_html(&self, code: &str, language: &str) -> String {
+        if code.len() > MAX_CACHED_BLOCK {
+            return self.highlight(code, language);
+        }
+        let key = (language.to_string(), code.to_string());
+        if let Some(html) = self.cache.lock().expect("no panics under the lock").get(&key) {
+            return html.clone();
+        }
+        let html = self.highlight(code, language);
+        self.cache
+            .lock()
+            .expect("no panics under the lock")
+            .insert(key, html.clone());
+        html
+    }
+
+    fn highlight(&self, code: &str, language: &str) -> String {
         let syntaxes = self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines);
         let language = language.split([',', ' ']).next().unwrap_or("").trim();
         let syntax = if language.is_empty() {

@@ -600,6 +600,7 @@ impl<'c> Site<'c> {
             })
             .collect();
         feeds::sort(&mut items);
+        let xml: Vec<String> = items.par_iter().map(feeds::item_xml).collect();
         let link = format!("{base}/opportunities/");
         let self_url = format!("{base}/feeds/opportunities.xml");
         let description = format!(
@@ -614,7 +615,7 @@ impl<'c> Site<'c> {
             built: self.options.now,
         };
         out.write_with("/feeds/opportunities.xml", |w| {
-            feeds::write_rss(&channel, &items, w)
+            feeds::write_rss(&channel, xml.iter().map(String::as_str), w)
         })?;
         let per_skill: usize = skills
             .par_iter()
@@ -635,7 +636,11 @@ impl<'c> Site<'c> {
                     self_url: &self_url,
                     built: self.options.now,
                 };
-                let selected = items.iter().filter(|i| i.skill_slugs.contains(&skill.slug));
+                let selected = items
+                    .iter()
+                    .zip(&xml)
+                    .filter(|(item, _)| item.skill_slugs.contains(&skill.slug))
+                    .map(|(_, xml)| xml.as_str());
                 out.write_with(&url, |w| feeds::write_rss(&channel, selected, w))?;
                 Ok::<_, BuildError>(1)
             })
