@@ -50,10 +50,31 @@ impl Yaml<'_> {
 
     /// Diagnostics for rule problems from the domain's validation.
     pub fn problems(&self, problems: Vec<Problem>) -> impl Iterator<Item = Diagnostic> + '_ {
+        // Locating scans the text, so a hostile file with thousands of problems stops at the cap.
         problems
             .into_iter()
+            .take(MAX_PROBLEMS_PER_FILE + 1)
             .map(|p| self.at(&p.path, Kind::Rule, p.message, p.hint))
     }
+}
+
+/// More problems than this in one file are not all reported: the first ones are enough to
+/// see what is wrong, and finding each one's line costs a scan of the text.
+pub const MAX_PROBLEMS_PER_FILE: usize = 50;
+
+/// Keeps the first [`MAX_PROBLEMS_PER_FILE`] problems and says how many more there were.
+pub fn cap(file: &Path, mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if problems.len() > MAX_PROBLEMS_PER_FILE {
+        problems.truncate(MAX_PROBLEMS_PER_FILE);
+        problems.push(Diagnostic::new(
+            file,
+            (1, 1),
+            Kind::File,
+            format!("this file has more than {MAX_PROBLEMS_PER_FILE} problems; only the first ones are shown"),
+            "fix these and run `site-gen check` again",
+        ));
+    }
+    problems
 }
 
 /// The keys a kind of YAML document may have.
@@ -132,6 +153,9 @@ pub fn analyse<T: DeserializeOwned>(yaml: &Yaml, schema: &Schema) -> Analysis<T>
 
     let mut good = Mapping::new();
     for (key, value) in document {
+        if analysis.diagnostics.len() > MAX_PROBLEMS_PER_FILE {
+            break;
+        }
         let name = match &key {
             Value::String(name) => name.clone(),
             other => serde_yaml::to_string(other)

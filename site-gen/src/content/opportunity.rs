@@ -1,7 +1,7 @@
 //! Reading one opportunity file: the fast path (deserialize once, validate) and, only when that
 //! fails, the slow path that reports every problem with its line.
 
-use super::analyse::{Schema, Yaml, analyse, is_placeholder, parse_fast};
+use super::analyse::{Schema, Yaml, analyse, cap, is_placeholder, parse_fast};
 use super::front_matter::{SplitError, split};
 use super::links::{LinkRef, markdown_links};
 use super::{OpportunityPage, Read};
@@ -119,7 +119,7 @@ pub fn parse(file: &Path, slug: &str, text: &str) -> Read<OpportunityPage> {
     Read {
         page,
         links,
-        problems: diagnostics,
+        problems: cap(file, diagnostics),
     }
 }
 
@@ -181,6 +181,7 @@ pub fn is_draft(opportunity: &Opportunity) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::analyse::MAX_PROBLEMS_PER_FILE;
 
     const VALID: &str = "---
 title: \"Permit status API\"
@@ -299,6 +300,19 @@ Read [how to submit](/wiki/how-to-submit/).
             let read = parse(Path::new("o.md"), "x", text);
             assert!(read.page.is_none() && !read.problems.is_empty(), "{text:?}");
         }
+    }
+
+    #[test]
+    fn thousands_of_problems_stop_at_the_cap() {
+        let keys: String = (0..20_000).map(|i| format!("key{i}: 1\n")).collect();
+        let read = parse(Path::new("o.md"), "x", &format!("---\n{keys}---\n"));
+        assert_eq!(read.problems.len(), MAX_PROBLEMS_PER_FILE + 1);
+        let skills: String = (0..5_000).map(|_| "Rust, ").collect();
+        let text = VALID.replace("[Rust, PostgreSQL]", &format!("[{skills}Go]"));
+        assert_eq!(
+            parse(Path::new("o.md"), "x", &text).problems.len(),
+            MAX_PROBLEMS_PER_FILE + 1
+        );
     }
 
     #[test]

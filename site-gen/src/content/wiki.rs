@@ -1,7 +1,7 @@
 //! Wiki pages (`content/wiki/**/*.md`) and the home intro (`content/index.md`): their small
 //! front matter, and the URL each wiki file becomes.
 
-use super::analyse::{Schema, Yaml, analyse, parse_fast};
+use super::analyse::{Schema, Yaml, analyse, cap, parse_fast};
 use super::front_matter::split;
 use super::links::{LinkRef, markdown_links};
 use super::{HomePage, Read, WikiPage};
@@ -118,7 +118,7 @@ fn read_parts<T: DeserializeOwned>(
         front: front.filter(|_| problems.is_empty()),
         body: parts.body.to_owned(),
         links: markdown_links(parts.body, parts.body_line),
-        problems,
+        problems: cap(file, problems),
     }
 }
 
