@@ -24,8 +24,8 @@ pub struct Function {
     pub zip: PathBuf,
     /// Zip size in bytes.
     pub zip_bytes: u64,
-    /// Cold start median or why it was not measured.
-    pub cold_start: Result<Duration, String>,
+    /// Cold start median and which binary was started, or why it was not measured.
+    pub cold_start: Result<(Duration, String), String>,
 }
 
 /// Finds every `bootstrap.zip` below `<target>/lambda` and measures what can be measured.
@@ -41,7 +41,8 @@ pub fn measure(target: &Path, registry: Option<&Path>, logs: &Path) -> Vec<Funct
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             let zip_bytes = fs::metadata(&zip).map(|m| m.len()).unwrap_or(0);
-            let cold_start = cold_starts(&name, &dir.join("bootstrap"), registry, logs);
+            let native = target.join("release").join(&name);
+            let cold_start = cold_starts(&name, &dir.join("bootstrap"), &native, registry, logs);
             let zip = Path::new("target").join(zip.strip_prefix(target).unwrap_or(&zip));
             Function {
                 name,
@@ -67,24 +68,25 @@ fn find_zips(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Median of five cold starts, or why they could not be measured.
+/// Median of five cold starts of the zip's `bootstrap` when it runs on this machine, else of a
+/// native release build of the same binary (`target/release/<name>`), or why neither could run.
 fn cold_starts(
     name: &str,
-    binary: &Path,
+    bootstrap: &Path,
+    native: &Path,
     registry: Option<&Path>,
     logs: &Path,
-) -> Result<Duration, String> {
+) -> Result<(Duration, String), String> {
     let arch = std::env::consts::ARCH;
-    if !binary.is_file() {
-        return Err(if arch == "aarch64" {
-            "not measured: no unzipped `bootstrap` next to the zip".into()
-        } else {
-            format!("not measured: arm64 build, this machine is {arch}")
-        });
-    }
-    if !runs_here(binary) {
-        return Err(format!("not measured: arm64 build, this machine is {arch}"));
-    }
+    let (binary, label) = if bootstrap.is_file() && runs_here(bootstrap) {
+        (bootstrap, "bootstrap".to_string())
+    } else if native.is_file() && runs_here(native) {
+        (native, format!("native {arch} release build"))
+    } else {
+        return Err(format!(
+            "not measured: arm64 build, this machine is {arch}, and no `target/release/{name}`"
+        ));
+    };
     let Some(registry) = registry else {
         return Err("not measured: no registry.json built".into());
     };
@@ -95,13 +97,12 @@ fn cold_starts(
     };
     let mut times = Vec::new();
     for _ in 0..5 {
-        times.push(
-            cold_start(binary, event, registry, logs)
-                .map_err(|e| format!("not measured: {e:#}"))?,
-        );
+        let time = cold_start(binary, event, registry, logs)
+            .map_err(|e| format!("not measured: {e:#}"))?;
+        times.push(time);
     }
     times.sort();
-    Ok(times[times.len() / 2])
+    Ok((times[times.len() / 2], label))
 }
 
 /// Whether an ELF binary is for this machine's architecture.

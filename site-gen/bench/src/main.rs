@@ -39,6 +39,9 @@ struct Args {
     /// Do not run `site-gen check` on the generated content first.
     #[arg(long)]
     no_check: bool,
+    /// Only report the function zips and cold starts (no content, builds or serve).
+    #[arg(long)]
+    functions_only: bool,
     /// Use the existing `target/release/site-gen` instead of building it first.
     #[arg(long)]
     no_build: bool,
@@ -51,6 +54,28 @@ fn main() -> Result<()> {
     let logs = out.join("logs");
     fs::create_dir_all(&logs)?;
     let themes = repo.join("themes");
+
+    if args.functions_only {
+        let registry = [
+            out.join("site-1000/private/registry.json"),
+            repo.join("private/registry.json"),
+        ]
+        .into_iter()
+        .find(|p| p.is_file());
+        let report = report::Report {
+            command: command_line(),
+            environment: vec![format!("Machine: {}", tools::machine())],
+            sizes: Vec::new(),
+            serve: Err("Not measured (`--functions-only`).".into()),
+            functions: Ok(functions::measure(
+                &tools::target_dir(&repo),
+                registry.as_deref(),
+                &logs,
+            )),
+        };
+        print!("{}", report.markdown());
+        return Ok(());
+    }
 
     let mut sizes = args.sizes.clone();
     sizes.sort_unstable();
@@ -98,12 +123,7 @@ fn main() -> Result<()> {
     ));
 
     let report = report::Report {
-        command: format!(
-            "cargo run --release -p bench -- {}",
-            std::env::args().skip(1).collect::<Vec<_>>().join(" ")
-        )
-        .trim_end()
-        .to_string(),
+        command: command_line(),
         environment: vec![
             format!(
                 "Date: {}",
@@ -125,6 +145,14 @@ fn main() -> Result<()> {
     fs::write(&path, &md).with_context(|| format!("writing {}", path.display()))?;
     eprintln!("bench: report written to {}", path.display());
     Ok(())
+}
+
+/// How this run was started, as the documented cargo command.
+fn command_line() -> String {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    format!("cargo run --release -p bench -- {}", args.join(" "))
+        .trim_end()
+        .to_string()
 }
 
 /// The workspace root (two levels above this package).
