@@ -3,9 +3,12 @@
 //! Builds the site, serves `public/` on 127.0.0.1, mounts the proposal handlers (embedded store,
 //! `.eml` outbox) at `/api/`, watches `content/` and `themes/`, rebuilds on change and tells open
 //! pages to reload over server-sent events. A failed rebuild keeps the last good site and shows
-//! the problems in an overlay on every page until the content is fixed.
+//! the problems in an overlay on every page until the content is fixed. Rebuilds are incremental
+//! where they can be ([`rebuild`]): a saved opportunity's page is rewritten and reloaded first.
 
-use crate::build::{BuildError, BuildOptions, build_site};
+mod rebuild;
+
+use crate::build::BuildOptions;
 use crate::cli::ServeArgs;
 use anyhow::Context;
 use axum::Router;
@@ -20,6 +23,8 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
+use rebuild::{Changes, Rebuilder, Report};
+use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use tokio::sync::broadcast;
@@ -63,12 +68,13 @@ async fn serve(root: PathBuf, args: &ServeArgs) -> anyhow::Result<()> {
         problems: RwLock::new(None),
         reload,
     });
-    server.record(rebuild(&root, &options));
+    let mut rebuilder = Rebuilder::new(&root, options);
+    rebuilder.full(&*server);
     // Mail left pending by an earlier run (e.g. a crash) goes out now.
     let drain = server.api.clone();
     tokio::spawn(async move { drain.drain_outbox().await });
 
-    let _watcher = watch(&root, options, Arc::clone(&server))?;
+    let _watcher = watch(&root, rebuilder, Arc::clone(&server))?;
 
     let app = Router::new()
         .route(EVENTS_PATH, axum::routing::get(events))
@@ -97,20 +103,13 @@ async fn serve(root: PathBuf, args: &ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-impl Server {
-    /// Keeps the outcome of a build for the overlay, logs it and reloads open pages.
-    fn record(&self, outcome: Result<String, String>) {
-        let problems = match outcome {
-            Ok(summary) => {
-                eprintln!("{summary}");
-                None
-            }
-            Err(problems) => {
-                eprintln!("{problems}");
-                Some(escape_html(&problems))
-            }
-        };
-        *self.problems.write().expect("not poisoned") = problems;
+impl Report for Server {
+    fn publish(&self, line: &str, problems: Option<String>) {
+        eprintln!("{line}");
+        if let Some(problems) = &problems {
+            eprintln!("{problems}");
+        }
+        *self.problems.write().expect("not poisoned") = problems.as_deref().map(escape_html);
         let _ = self.reload.send(());
     }
 }
@@ -118,47 +117,48 @@ impl Server {
 /// Rebuilds on every change under `content/` and `themes/`; the returned watcher must be kept.
 fn watch(
     root: &Path,
-    options: BuildOptions,
+    mut rebuilder: Rebuilder,
     server: Arc<Server>,
 ) -> anyhow::Result<RecommendedWatcher> {
-    let (changes, changed) = std::sync::mpsc::channel();
+    let (changes, changed) = std::sync::mpsc::channel::<Vec<PathBuf>>();
     // Only writes count: the build itself opens and reads every file, which inotify reports too.
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        if event.is_ok_and(|e| e.kind.is_create() || e.kind.is_modify() || e.kind.is_remove()) {
-            let _ = changes.send(());
+        if let Ok(event) = event
+            && (event.kind.is_create() || event.kind.is_modify() || event.kind.is_remove())
+        {
+            let _ = changes.send(event.paths);
         }
     })
     .context("starting the file watcher")?;
+    // Events name paths under the watched folders as the watcher resolved them.
+    let watched = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     for folder in ["content", "themes"] {
         watcher
-            .watch(&root.join(folder), RecursiveMode::Recursive)
+            .watch(&watched.join(folder), RecursiveMode::Recursive)
             .with_context(|| format!("watching {folder}/"))?;
     }
-    let root = root.to_path_buf();
     std::thread::spawn(move || {
-        while changed.recv().is_ok() {
+        let mut next = None;
+        while let Some(paths) = next.take().or_else(|| changed.recv().ok()) {
             // Editors save in bursts (temporary file, rename, metadata): one rebuild per burst.
-            while changed.recv_timeout(QUIET).is_ok() {}
-            server.record(rebuild(&root, &options));
+            let mut burst = Changes::default();
+            let mut add = |paths: Vec<PathBuf>| paths.iter().for_each(|p| burst.add(&watched, p));
+            add(paths);
+            while let Ok(paths) = changed.recv_timeout(QUIET) {
+                add(paths);
+            }
+            if !burst.is_empty() {
+                rebuilder.apply(burst, &*server);
+            }
+            // Lists wait while saves keep coming, so each saved page shows up first.
+            match changed.recv_timeout(QUIET) {
+                Ok(paths) => next = Some(paths),
+                Err(RecvTimeoutError::Timeout) => rebuilder.finish(&*server),
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
         }
     });
     Ok(watcher)
-}
-
-/// Builds the whole site; the summary line, or the problems as `check` prints them.
-fn rebuild(root: &Path, options: &BuildOptions) -> Result<String, String> {
-    match build_site(root, options) {
-        Ok(report) => Ok(format!(
-            "Built {} opportunities and {} wiki pages in {} ms",
-            report.opportunities,
-            report.wiki_pages,
-            report.elapsed.as_millis()
-        )),
-        Err(BuildError::Content(diagnostics)) => {
-            Err(diagnostics.sorted().render_human(root, false))
-        }
-        Err(other) => Err(other.to_string()),
-    }
 }
 
 /// Server-sent events: one `reload` per build.

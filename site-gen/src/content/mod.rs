@@ -168,6 +168,27 @@ pub fn load_with(root: &Path, options: LoadOptions) -> Result<Content, Diagnosti
     }
 }
 
+/// Reads and validates ONE opportunity file (`content/opportunities/<slug>.md`, relative to
+/// `root`) for incremental rebuilds (`serve`). Only this file is checked: links to other pages
+/// and slugs that differ only in case are checked by [`load_with`].
+pub fn load_opportunity(root: &Path, file: &Path) -> Result<OpportunityPage, Diagnostics> {
+    let slug = file.file_stem().unwrap_or_default().to_string_lossy();
+    let read = source::read_text(root, file)
+        .map_or_else(Read::failed, |text| opportunity::parse(file, &slug, &text));
+    read.into_page()
+}
+
+/// Reads and validates ONE wiki file (under `content/wiki/`, relative to `root`), like
+/// [`load_opportunity`].
+pub fn load_wiki_page(root: &Path, file: &Path) -> Result<WikiPage, Diagnostics> {
+    let under = file.strip_prefix("content/wiki").unwrap_or(file);
+    let under = under.to_string_lossy().replace('\\', "/");
+    let path = under.strip_suffix(".md").unwrap_or(&under);
+    let read = source::read_text(root, file)
+        .map_or_else(Read::failed, |text| wiki::parse_wiki(file, path, &text));
+    read.into_page()
+}
+
 /// The home intro, relative to the site root.
 const HOME_FILE: &str = "content/index.md";
 
@@ -196,6 +217,14 @@ impl<T> Read<T> {
             page: None,
             links: Vec::new(),
             problems: vec![problem],
+        }
+    }
+
+    /// The page when the file has no problems, else its problems.
+    fn into_page(self) -> Result<T, Diagnostics> {
+        match self.page {
+            Some(page) if self.problems.is_empty() => Ok(page),
+            _ => Err(Diagnostics(self.problems).sorted()),
         }
     }
 }

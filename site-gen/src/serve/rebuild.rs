@@ -1,0 +1,417 @@
+//! Rebuilding for `serve`: incremental when only opportunities or wiki pages changed, a full
+//! build otherwise.
+//!
+//! The loaded [`Content`] stays in memory. A saved opportunity is re-read alone, its page is
+//! written first (the page the author is looking at) and open pages are told to reload at once;
+//! only then are the pages that list opportunities (home, board, skill pages, feeds, calendar,
+//! sitemap) and the registry rewritten, and pages reload again. A changed wiki page re-renders
+//! itself, or every wiki page when its title or order changed (the sidebar is on each). Anything
+//! else (`site.yaml`, `index.md`, the theme, files appearing in the wiki) is a full build.
+//!
+//! Incremental steps check only the changed file: links between files and slugs that differ
+//! only in case are checked by `site-gen check` and by full builds (any change outside
+//! opportunities and wiki pages, or a restart), not here, because checking them needs every page.
+
+use crate::build::output::Output;
+use crate::build::{BuildError, BuildOptions, Site, build_content};
+use crate::content::{self, Content, LoadOptions};
+use crate::diagnostics::Diagnostics;
+use cwu_domain::Status;
+use cwu_domain::opportunity::slugify;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+const OPPORTUNITIES: &str = "content/opportunities";
+const WIKI: &str = "content/wiki";
+
+/// What the server shows and logs after a step.
+pub trait Report {
+    /// Logs `line`, shows `problems` (HTML-unescaped text) in the overlay, or hides it when
+    /// `None`, and tells open pages to reload.
+    fn publish(&self, line: &str, problems: Option<String>);
+}
+
+/// The site as last built, and what is broken since.
+pub struct Rebuilder {
+    root: PathBuf,
+    options: BuildOptions,
+    /// The last good content; `None` until a full build succeeds (then changes rebuild fully).
+    content: Option<Content>,
+    /// Files whose last save has problems (their last good page stays), with the report.
+    broken: BTreeMap<PathBuf, String>,
+    /// Why the last full build failed.
+    failed: Option<String>,
+    /// The opportunities were changed but the lists not yet rewritten.
+    lists_stale: bool,
+}
+
+/// The changed files of one burst, sorted by how they can be rebuilt.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Opportunity files (relative to the root), created, modified or deleted.
+    pub opportunities: BTreeSet<PathBuf>,
+    /// Wiki files (relative to the root) that existed in the last build and still exist.
+    pub wiki: BTreeSet<PathBuf>,
+    /// Something needs a full build.
+    pub full: bool,
+}
+
+impl Changes {
+    /// Adds an absolute `path` from the file watcher; `root` is the watched (canonical) root.
+    pub fn add(&mut self, root: &Path, path: &Path) {
+        let Ok(relative) = path.strip_prefix(root) else {
+            self.full = true;
+            return;
+        };
+        let name = relative.file_name().unwrap_or_default().to_string_lossy();
+        // Editors' swap and backup files: the build skips hidden files; `~` files vanish.
+        if name.starts_with('.') || name.ends_with('~') {
+            return;
+        }
+        let is_md = name.ends_with(".md");
+        if is_md && relative.parent() == Some(Path::new(OPPORTUNITIES)) {
+            self.opportunities.insert(relative.to_path_buf());
+        } else if is_md && relative.starts_with(WIKI) && path.is_file() {
+            self.wiki.insert(relative.to_path_buf());
+        } else if relative.starts_with(OPPORTUNITIES) && !path.exists() {
+            // A temporary file that came and went (e.g. vim's `4913`): nothing to build.
+        } else {
+            self.full = true;
+        }
+    }
+
+    /// Whether anything is to be done.
+    pub fn is_empty(&self) -> bool {
+        !self.full && self.opportunities.is_empty() && self.wiki.is_empty()
+    }
+}
+
+impl Rebuilder {
+    /// A rebuilder for the site in `root`; nothing is built until [`Rebuilder::full`].
+    pub fn new(root: &Path, options: BuildOptions) -> Self {
+        Rebuilder {
+            root: root.to_path_buf(),
+            options,
+            content: None,
+            broken: BTreeMap::new(),
+            failed: None,
+            lists_stale: false,
+        }
+    }
+
+    /// The overlay's text: what is broken now, if anything.
+    fn problems(&self) -> Option<String> {
+        if let Some(failed) = &self.failed {
+            return Some(failed.clone());
+        }
+        (!self.broken.is_empty()).then(|| self.broken.values().cloned().collect())
+    }
+
+    /// Loads everything and builds the whole site.
+    pub fn full(&mut self, report: &impl Report) {
+        let started = Instant::now();
+        let loaded = content::load_with(
+            &self.root,
+            LoadOptions {
+                drafts: self.options.drafts,
+            },
+        )
+        .map_err(BuildError::Content)
+        .and_then(|content| {
+            build_content(&self.root, &content, &self.options).map(|built| (content, built))
+        });
+        self.broken.clear();
+        self.lists_stale = false;
+        let line = match loaded {
+            Ok((content, built)) => {
+                self.content = Some(content);
+                self.failed = None;
+                format!(
+                    "Built {} opportunities and {} wiki pages in {} ms",
+                    built.opportunities,
+                    built.wiki_pages,
+                    started.elapsed().as_millis()
+                )
+            }
+            Err(error) => {
+                // The disk no longer matches what is in memory: the next change builds fully.
+                self.content = None;
+                self.failed = Some(self.describe(error));
+                "The site could not be rebuilt; the last good version is served".to_owned()
+            }
+        };
+        report.publish(&line, self.problems());
+    }
+
+    /// Rebuilds the pages `changes` touch. Lists are left for [`Rebuilder::finish`], so that a
+    /// quick next save gets its own page first.
+    pub fn apply(&mut self, changes: Changes, report: &impl Report) {
+        if changes.full || self.content.is_none() {
+            return self.full(report);
+        }
+        let started = Instant::now();
+        let mut written = Vec::new();
+        if !changes.opportunities.is_empty() {
+            let Some(slugs) = self.reload_opportunities(&changes.opportunities) else {
+                return self.full(report);
+            };
+            match self.write_opportunities(&slugs) {
+                Ok(()) => {
+                    self.lists_stale = true;
+                    written.extend(slugs.iter().map(|s| format!("/opportunities/{s}/")));
+                }
+                Err(error) => self.failed = Some(self.describe(error)),
+            }
+        }
+        if !changes.wiki.is_empty() {
+            match self.update_wiki(&changes.wiki) {
+                Ok(Some(urls)) => written.extend(urls),
+                Ok(None) => return self.full(report),
+                Err(error) => self.failed = Some(self.describe(error)),
+            }
+        }
+        let line = match (written.is_empty(), self.broken.is_empty()) {
+            (false, _) => format!(
+                "Updated {} in {} ms",
+                written.join(", "),
+                started.elapsed().as_millis()
+            ),
+            (true, false) => format!("{} file(s) with problems", self.broken.len()),
+            (true, true) => "Nothing to update".to_owned(),
+        };
+        report.publish(&line, self.problems());
+    }
+
+    /// Rewrites the lists and the registry after opportunities changed, if they have.
+    pub fn finish(&mut self, report: &impl Report) {
+        if !self.lists_stale {
+            return;
+        }
+        let Some(content) = &self.content else {
+            return;
+        };
+        let started = Instant::now();
+        let written = write_lists(&self.root, content, &self.options);
+        self.lists_stale = false;
+        let line = match written {
+            Ok(files) => format!(
+                "Updated {files} list pages, feeds and the registry in {} ms",
+                started.elapsed().as_millis()
+            ),
+            Err(error) => {
+                self.failed = Some(self.describe(error));
+                "The lists could not be rebuilt".to_owned()
+            }
+        };
+        report.publish(&line, self.problems());
+    }
+
+    /// Re-reads the changed opportunity files into the content; the slugs whose page must be
+    /// written (or removed). `None` when a full build is needed to report a problem properly.
+    fn reload_opportunities(&mut self, files: &BTreeSet<PathBuf>) -> Option<Vec<String>> {
+        let content = self.content.as_mut()?;
+        let mut slugs = Vec::new();
+        for file in files {
+            let slug = file.file_stem()?.to_string_lossy().into_owned();
+            let at = content.opportunities.iter().position(|p| &p.source == file);
+            if !self.root.join(file).exists() {
+                self.broken.remove(file);
+                if let Some(at) = at {
+                    content.opportunities.remove(at);
+                    slugs.push(slug);
+                }
+                continue;
+            }
+            // A new file whose slug differs from another only in case: the full check says so.
+            let clashes = || {
+                content
+                    .opportunities
+                    .iter()
+                    .any(|p| p.opportunity.slug.eq_ignore_ascii_case(&slug))
+            };
+            if at.is_none() && clashes() {
+                return None;
+            }
+            match content::load_opportunity(&self.root, file) {
+                Ok(page) => {
+                    self.broken.remove(file);
+                    match at {
+                        Some(at) => content.opportunities[at] = page,
+                        None => content.opportunities.push(page),
+                    }
+                    slugs.push(slug);
+                }
+                Err(problems) => {
+                    let text = render(&self.root, problems);
+                    self.broken.insert(file.clone(), text);
+                }
+            }
+        }
+        Some(slugs)
+    }
+
+    /// Writes the pages of `slugs`, removing those no longer built (deleted, or now drafts).
+    fn write_opportunities(&self, slugs: &[String]) -> Result<(), BuildError> {
+        if slugs.is_empty() {
+            return Ok(());
+        }
+        let content = self.content.as_ref().expect("checked by apply");
+        let site = Site::new(&self.root, content, &self.options)?;
+        let out = Output::new(self.root.join("public"));
+        for slug in slugs {
+            if !site.write_opportunity(&out, slug)? {
+                remove_page(&out, &format!("/opportunities/{slug}/"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Re-reads changed wiki pages and writes them; the URLs written, or `None` when a full
+    /// build is needed (a page that was not in the last build).
+    fn update_wiki(&mut self, files: &BTreeSet<PathBuf>) -> Result<Option<Vec<String>>, BuildError> {
+        let Some(content) = self.content.as_mut() else {
+            return Ok(None);
+        };
+        let mut paths = Vec::new();
+        let mut navigation_changed = false;
+        for file in files {
+            let Some(at) = content.wiki.iter().position(|p| &p.source == file) else {
+                return Ok(None);
+            };
+            match content::load_wiki_page(&self.root, file) {
+                Ok(page) => {
+                    self.broken.remove(file);
+                    let old = &content.wiki[at];
+                    navigation_changed |= (&old.title, old.weight) != (&page.title, page.weight);
+                    paths.push((page.path.clone(), page.url.clone()));
+                    content.wiki[at] = page;
+                }
+                Err(problems) => {
+                    let text = render(&self.root, problems);
+                    self.broken.insert(file.clone(), text);
+                }
+            }
+        }
+        if paths.is_empty() {
+            return Ok(Some(Vec::new()));
+        }
+        let content = self.content.as_ref().expect("checked above");
+        let site = Site::new(&self.root, content, &self.options)?;
+        let out = Output::new(self.root.join("public"));
+        if navigation_changed {
+            let pages = site.write_wiki(&out)?;
+            return Ok(Some(vec![format!("{pages} wiki pages (navigation changed)")]));
+        }
+        for (path, _) in &paths {
+            site.write_wiki_page(&out, path)?;
+        }
+        Ok(Some(paths.into_iter().map(|(_, url)| url).collect()))
+    }
+
+    /// A build error as the overlay shows it.
+    fn describe(&self, error: BuildError) -> String {
+        match error {
+            BuildError::Content(problems) => render(&self.root, problems),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// Problems as `check` prints them, without colour.
+fn render(root: &Path, problems: Diagnostics) -> String {
+    problems.sorted().render_human(root, false)
+}
+
+/// Rewrites every page that lists opportunities and the registry; returns how many files.
+fn write_lists(root: &Path, content: &Content, options: &BuildOptions) -> Result<usize, BuildError> {
+    let site = Site::new(root, content, options)?;
+    let out = Output::new(root.join("public"));
+    let files = site.write_lists(&out)?;
+    site.write_registry()?;
+    remove_stale_skills(&out, content, options);
+    Ok(files)
+}
+
+/// Deletes the pages and feeds of skills no built opportunity asks for any more (a full build
+/// does this with [`Output::remove_stale`]).
+fn remove_stale_skills(out: &Output, content: &Content, options: &BuildOptions) {
+    let skills: BTreeSet<String> = content
+        .opportunities
+        .iter()
+        .filter(|p| options.drafts || p.opportunity.status_at(options.now) != Status::Draft)
+        .flat_map(|p| p.opportunity.skills.iter().map(|s| slugify(s)))
+        .collect();
+    for (folder, suffix) in [("opportunities/skills", ""), ("feeds/skills", ".xml")] {
+        let Ok(entries) = std::fs::read_dir(out.dir().join(folder)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let slug = name.strip_suffix(suffix).unwrap_or(&name);
+            if !skills.contains(slug) {
+                let path = entry.path();
+                let _ = if path.is_dir() {
+                    std::fs::remove_dir_all(&path)
+                } else {
+                    std::fs::remove_file(&path)
+                };
+            }
+        }
+    }
+}
+
+/// Removes the page for `url` and its folder when that is left empty.
+fn remove_page(out: &Output, url: &str) {
+    let file = out.path_for(url);
+    let _ = std::fs::remove_file(&file);
+    if let Some(folder) = file.parent() {
+        let _ = std::fs::remove_dir(folder);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn changes(root: &Path, paths: &[&str]) -> Changes {
+        let mut changes = Changes::default();
+        for path in paths {
+            changes.add(root, &root.join(path));
+        }
+        changes
+    }
+
+    #[test]
+    fn opportunity_saves_are_incremental_and_other_files_build_fully() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("content/wiki")).unwrap();
+        std::fs::write(root.path().join("content/wiki/faq.md"), "x").unwrap();
+        let found = changes(
+            root.path(),
+            &[
+                "content/opportunities/a.md",
+                "content/opportunities/.a.md.swp",
+                "content/opportunities/4913",
+                "content/wiki/faq.md",
+            ],
+        );
+        assert_eq!(
+            found.opportunities,
+            BTreeSet::from([PathBuf::from("content/opportunities/a.md")])
+        );
+        assert_eq!(found.wiki, BTreeSet::from([PathBuf::from("content/wiki/faq.md")]));
+        assert!(!found.full);
+        for full in [
+            "content/site.yaml",
+            "content/index.md",
+            "themes/default/templates/page.html",
+            "content/wiki/gone.md",
+        ] {
+            assert!(changes(root.path(), &[full]).full, "{full}");
+        }
+        let mut outside = Changes::default();
+        outside.add(root.path(), Path::new("/elsewhere/file.md"));
+        assert!(outside.full);
+    }
+}
