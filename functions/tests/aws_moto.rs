@@ -43,6 +43,8 @@ impl Aws {
     /// A fresh emulator and table; the sender is verified when `verified`.
     async fn start(test: &str, verified: bool) -> Aws {
         let moto = Moto::start();
+        // Shown with a failing test's output: the server's requests and tracebacks.
+        eprintln!("{test}: moto log at {}", moto.log().display());
         let sdk = moto.sdk_config().await;
         let ddb = aws_sdk_dynamodb::Client::new(&sdk);
         let ses = aws_sdk_sesv2::Client::new(&sdk);
@@ -257,6 +259,23 @@ fn per_recipient(sent: &[SentRaw]) -> BTreeMap<String, usize> {
         *counts.entry(to).or_default() += 1;
     }
     counts
+}
+
+/// The store contract's behaviour suite (the same one the redb store passes), each scenario
+/// on a fresh table of one emulator.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behaviour_suite_on_dynamodb() {
+    let aws = Aws::start("suite", true).await;
+    let ddb = aws.ddb.clone();
+    functions::testing::run_all(move || {
+        let ddb = ddb.clone();
+        async move {
+            let table = moto::unique_table("suite");
+            moto::create_table(&ddb, &table).await;
+            Arc::new(DynamoStore::new(ddb, table)) as Arc<dyn ProposalStore>
+        }
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -9,6 +9,10 @@
 //! iteration") and checks conditions non-atomically. Real DynamoDB applies each request
 //! atomically, so the harness runs `moto_server`'s own `main` with one lock around each request:
 //! connections stay concurrent (our side still races), each request is atomic as in AWS.
+//! moto also deep-copies the whole table, stream included, before every transaction so it can
+//! roll back, which makes N transactions cost O(N²) (200 proposals took minutes); the harness
+//! snapshots just the key-to-item maps and the stream list instead, which restores exactly
+//! what a transaction of `Put`s (all this store uses) can change.
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_dynamodb::types::{
@@ -54,10 +58,29 @@ fn moto_binary() -> PathBuf {
     path
 }
 
-/// `moto_server`'s `main` with each request run under one lock (see the module docs).
+/// `moto_server`'s `main` with each request run under one lock, and a cheap transaction
+/// snapshot (see the module docs).
 const SERIALIZED_MAIN: &str = r#"
-import sys, threading
+import copy, sys, threading
+from collections import defaultdict
 import moto.server as server
+from moto.dynamodb.models.table import Table
+
+def snapshot(table, memo):
+    # What TransactWriteItems restores on cancellation: the key -> item maps and the stream.
+    # Items are shared, not copied: a Put replaces an item object, never mutates it.
+    new = copy.copy(table)
+    new.items = defaultdict(dict)
+    for hash_key, value in table.items.items():
+        new.items[hash_key] = dict(value) if isinstance(value, dict) else value
+    if table.stream_shard is not None:
+        shard = copy.copy(table.stream_shard)
+        shard.items = list(table.stream_shard.items)
+        shard.table = new
+        new.stream_shard = shard
+    return new
+
+Table.__deepcopy__ = snapshot
 
 real_run_simple = server.run_simple
 lock = threading.Lock()
