@@ -486,6 +486,15 @@ const MAX_FLOW_DEPTH: usize = 32;
 /// A problem when `yaml` nests flow collections deeper than any front matter needs; checked
 /// before parsing because the parser itself is the slow part.
 pub fn too_deep(yaml: &Yaml) -> Option<Diagnostic> {
+    // Counting is much cheaper than tracking quotes, and almost always settles it.
+    let opening = yaml
+        .text
+        .bytes()
+        .filter(|b| matches!(b, b'[' | b'{'))
+        .count();
+    if opening <= MAX_FLOW_DEPTH {
+        return None;
+    }
     let mut depth = 0usize;
     let mut line = yaml.first_line;
     let mut line_start = 0;

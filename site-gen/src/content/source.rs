@@ -31,7 +31,10 @@ pub fn read_text(root: &Path, relative: &Path) -> Result<String, Diagnostic> {
             "content files are short Markdown text; shorten it, or move large data out of `content/`",
         ));
     }
-    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+    // `contains` on bytes is a fast memchr; the position is only needed for the rare binary file.
+    if bytes.contains(&0)
+        && let Some(nul) = bytes.iter().position(|&b| b == 0)
+    {
         return Err(problem(
             position_of(&bytes, nul),
             "this is a binary file, not text".into(),
