@@ -11,6 +11,7 @@
 
 use super::dynamodb::mail_id_of_pk;
 use crate::mail::{MailState, Mailer};
+use crate::outbox::drain;
 use crate::outbox::{SendOutcome, send_one};
 use crate::store::ProposalStore;
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
@@ -117,4 +118,32 @@ pub async fn handle_batch(
         }
     }
     response
+}
+
+/// `send-mail`'s whole invocation: a stream batch (it has `Records`) gets the partial batch
+/// response; any other event, such as the scheduled sweep, drains the outbox and reports what
+/// it did. An error makes Lambda retry the invocation.
+pub async fn handle_event(
+    store: Arc<dyn ProposalStore>,
+    mailer: Arc<dyn Mailer>,
+    payload: serde_json::Value,
+    now: Timestamp,
+) -> Result<serde_json::Value, String> {
+    if payload.get("Records").is_some() {
+        let batch: Event =
+            serde_json::from_value(payload).map_err(|e| format!("not a stream batch: {e}"))?;
+        let response = handle_batch(store, mailer, batch, now).await;
+        return serde_json::to_value(response).map_err(|e| e.to_string());
+    }
+    let report = drain(store.as_ref(), mailer.as_ref(), now).await;
+    eprintln!("send-mail: sweep {report:?}");
+    if report.store_errors.is_empty() {
+        Ok(serde_json::json!({
+            "sent": report.sent,
+            "failed": report.failed,
+            "skipped": report.skipped,
+        }))
+    } else {
+        Err(format!("store errors: {:?}", report.store_errors))
+    }
 }
