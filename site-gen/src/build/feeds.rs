@@ -134,11 +134,10 @@ pub fn rfc822(instant: Timestamp) -> String {
         .expect("Vancouver times are always printable")
 }
 
-/// Writes an RSS 2.0 document with `items` given as their XML (see [`item_xml`]), so items shared
-/// by several feeds are escaped and formatted once.
+/// Writes an RSS 2.0 document.
 pub fn write_rss<'a>(
     channel: &Channel,
-    items: impl IntoIterator<Item = &'a str>,
+    items: impl IntoIterator<Item = &'a FeedItem>,
     out: &mut impl Write,
 ) -> io::Result<()> {
     let e = escape_xml;
@@ -156,7 +155,7 @@ pub fn write_rss<'a>(
         e(channel.self_url),
     )?;
     for item in items {
-        out.write_all(item.as_bytes())?;
+        out.write_all(item_xml(item).as_bytes())?;
     }
     out.write_all(b"</channel>\n</rss>\n")
 }
@@ -235,7 +234,7 @@ mod tests {
             built: now,
         };
         let mut out = Vec::new();
-        write_rss(&channel, [item_xml(&item).as_str()], &mut out).unwrap();
+        write_rss(&channel, [&item], &mut out).unwrap();
         let xml = String::from_utf8(out).unwrap();
         for element in [
             "<title>T</title>",

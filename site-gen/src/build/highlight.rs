@@ -51,7 +51,12 @@ impl Highlighter {
             return self.highlight(code, language);
         }
         let key = (language.to_string(), code.to_string());
-        if let Some(html) = self.cache.lock().expect("no panics under the lock").get(&key) {
+        if let Some(html) = self
+            .cache
+            .lock()
+            .expect("no panics under the lock")
+            .get(&key)
+        {
             return html.clone();
         }
         let html = self.highlight(code, language);

@@ -52,6 +52,10 @@ use views::{Card, OpportunityView, SiteView, SkillView, WikiLink};
 /// How many open opportunities the home page lists before pointing to the board.
 const HOME_CARDS: usize = 12;
 
+/// How many items a feed holds: the newest ones. Readers poll feeds often, so a feed stays small
+/// however many opportunities the board has (like Hugo's `rssLimit`); the board lists them all.
+pub const FEED_ITEMS: usize = 200;
+
 /// What to build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BuildOptions {
@@ -600,7 +604,6 @@ impl<'c> Site<'c> {
             })
             .collect();
         feeds::sort(&mut items);
-        let xml: Vec<String> = items.par_iter().map(feeds::item_xml).collect();
         let link = format!("{base}/opportunities/");
         let self_url = format!("{base}/feeds/opportunities.xml");
         let description = format!(
@@ -615,7 +618,7 @@ impl<'c> Site<'c> {
             built: self.options.now,
         };
         out.write_with("/feeds/opportunities.xml", |w| {
-            feeds::write_rss(&channel, xml.iter().map(String::as_str), w)
+            feeds::write_rss(&channel, items.iter().take(FEED_ITEMS), w)
         })?;
         let per_skill: usize = skills
             .par_iter()
@@ -638,9 +641,8 @@ impl<'c> Site<'c> {
                 };
                 let selected = items
                     .iter()
-                    .zip(&xml)
-                    .filter(|(item, _)| item.skill_slugs.contains(&skill.slug))
-                    .map(|(_, xml)| xml.as_str());
+                    .filter(|item| item.skill_slugs.contains(&skill.slug))
+                    .take(FEED_ITEMS);
                 out.write_with(&url, |w| feeds::write_rss(&channel, selected, w))?;
                 Ok::<_, BuildError>(1)
             })
