@@ -8,6 +8,12 @@ use std::process::ExitCode;
 
 /// Checks the content under `root`; exit status 1 when there is any problem.
 pub fn run(root: &Path, args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    if !root.join("content").is_dir() {
+        anyhow::bail!(
+            "there is no `content/` folder in {}; run `site-gen check` in the site's folder or pass --root",
+            root.display()
+        );
+    }
     let options = LoadOptions {
         drafts: args.drafts,
     };

@@ -104,7 +104,7 @@ fn add_mistakes(root: &Path) -> Vec<(String, usize)> {
             "remote-without-details",
             "remote_details: \"Fully remote within Canada; a weekly check-in on Tuesdays, Pacific time.\"\n",
             "",
-            1,
+            10,
         ),
         (
             "bad-url",

@@ -4,10 +4,10 @@
 use super::analyse::{Schema, Yaml, analyse, cap, is_placeholder, parse_fast};
 use super::front_matter::{SplitError, split};
 use super::links::{LinkRef, markdown_links};
-use super::{OpportunityPage, Read};
+use super::{OpportunityPage, Read, locate};
 use crate::diagnostics::{Diagnostic, Kind};
 use cwu_domain::opportunity::{FIELDS, NESTED_FIELDS};
-use cwu_domain::{FieldPath, FrontMatter, Opportunity};
+use cwu_domain::{FieldPath, FrontMatter, Opportunity, Problem};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::LazyLock;
@@ -78,7 +78,7 @@ pub fn parse(file: &Path, slug: &str, text: &str) -> Read<OpportunityPage> {
         Some(front) => {
             match front.validate(slug) {
                 Ok(valid) => opportunity = Some(valid),
-                Err(problems) => diagnostics.extend(yaml.problems(problems)),
+                Err(problems) => diagnostics.extend(yaml.problems(anchored(&yaml, problems))),
             }
             Some(front)
         }
@@ -95,7 +95,7 @@ pub fn parse(file: &Path, slug: &str, text: &str) -> Read<OpportunityPage> {
                             _ => false,
                         };
                         let kept = problems.into_iter().filter(|p| !about_broken(&p.path));
-                        diagnostics.extend(yaml.problems(kept.collect()));
+                        diagnostics.extend(yaml.problems(anchored(&yaml, kept.collect())));
                     }
                 }
             }
@@ -121,6 +121,19 @@ pub fn parse(file: &Path, slug: &str, text: &str) -> Read<OpportunityPage> {
         links,
         problems: cap(file, diagnostics),
     }
+}
+
+/// A field that is required only because of another one (`remote_details` when `remote: true`)
+/// is reported, when missing, at the field that requires it rather than at the opening `---`.
+fn anchored(yaml: &Yaml, mut problems: Vec<Problem>) -> Vec<Problem> {
+    for problem in &mut problems {
+        if problem.path == FieldPath::key("remote_details")
+            && locate(yaml.text, &problem.path).is_none()
+        {
+            problem.path = FieldPath::key("remote");
+        }
+    }
+    problems
 }
 
 /// Links in addenda texts (Markdown too), at the line of their `text:`.
