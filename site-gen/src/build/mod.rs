@@ -765,3 +765,41 @@ struct StatusOption {
     id: &'static str,
     label: &'static str,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_now_flag_wins() {
+        let now: Timestamp = "2026-11-24T20:00:00Z".parse().unwrap();
+        assert_eq!(build_now(Some(now)).unwrap(), now);
+    }
+
+    #[test]
+    fn board_filter_lists_only_present_statuses_in_board_order() {
+        let content = crate::content::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+            .expect("example content");
+        let now = cwu_domain::when::parse_moment("2026-11-24T12:00:00-08:00").unwrap();
+        let mut cards: Vec<Card> = content
+            .opportunities
+            .iter()
+            .map(|p| Card::new(&p.opportunity, now))
+            .collect();
+        cards.sort_by(Card::board_order);
+        let ids: Vec<_> = status_options(&cards).iter().map(|s| s.id).collect();
+        assert_eq!(
+            ids,
+            [
+                "closing-soon",
+                "open",
+                "under-evaluation",
+                "awarded",
+                "cancelled",
+                "draft"
+            ]
+        );
+        let sections = views::sections(&cards.iter().collect::<Vec<_>>());
+        assert_eq!(sections.len(), 6, "one section per status");
+    }
+}

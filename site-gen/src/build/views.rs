@@ -17,13 +17,19 @@ use serde::Serialize;
 /// Site-wide values every template gets as `site`.
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteView {
+    /// Title as written.
     pub title: String,
+    /// One-sentence description.
     pub description: String,
     /// Without a trailing slash.
     pub base_url: String,
+    /// Where the proposal form posts.
     pub form_action: String,
+    /// The terms version proponents accept.
     pub terms_version: String,
+    /// The public contact address (never an owner's).
     pub contact_email: String,
+    /// The GitHub organization URL.
     pub github: String,
     /// The build's "now" as people read it, e.g. `Tuesday, November 24, 2026, 12:00 PM PST`.
     pub built_at: String,
@@ -48,7 +54,9 @@ impl SiteView {
 /// A skill with the slug of its pages and feed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SkillView {
+    /// The skill as written.
     pub name: String,
+    /// The slug used in URLs.
     pub slug: String,
 }
 
@@ -65,20 +73,29 @@ impl SkillView {
 /// A small summary of one opportunity for lists (board, home, skill pages).
 #[derive(Debug, Clone, Serialize)]
 pub struct Card {
+    /// The slug used in URLs.
     pub slug: String,
     /// Site-absolute URL, `/opportunities/<slug>/`.
     pub url: String,
+    /// Title as written.
     pub title: String,
+    /// One or two sentences.
     pub teaser: String,
+    /// The organization offering the work.
     pub organization: String,
+    /// Status at the build's now.
     pub status: Status,
+    /// The status as readers see it.
     pub status_label: &'static str,
     /// `$42,000`.
     pub reward: String,
     /// Whole dollars, for the reward filter.
     pub reward_dollars: u32,
+    /// Skills asked for.
     pub skills: Vec<SkillView>,
+    /// Whether remote work is possible.
     pub remote: bool,
+    /// Where the work is based.
     pub location: String,
     /// `Friday, March 12, 2027, 4:00 PM PST`.
     pub deadline: String,
@@ -143,6 +160,7 @@ pub fn iso(instant: Timestamp) -> String {
 pub struct DateView {
     /// `March 12, 2027`.
     pub text: String,
+    /// RFC 3339 with offset.
     pub iso: String,
 }
 
@@ -158,6 +176,7 @@ impl DateView {
 /// One addendum, rendered.
 #[derive(Debug, Clone, Serialize)]
 pub struct AddendumView {
+    /// Date.
     pub date: DateView,
     /// Anchor id on the page, also used in the addendum's feed guid.
     pub anchor: String,
@@ -168,32 +187,49 @@ pub struct AddendumView {
 /// One scored criterion.
 #[derive(Debug, Clone, Serialize)]
 pub struct CriterionView {
+    /// What is scored.
     pub criterion: String,
+    /// Points out of 100.
     pub points: u32,
 }
 
 /// Everything an opportunity's own page shows. Has the owner's name, never the email.
 #[derive(Debug, Clone, Serialize)]
 pub struct OpportunityView {
+    /// The card fields (flattened into the view).
     #[serde(flatten)]
     pub card: Card,
+    /// The product owner's name (never the email).
     pub owner_name: String,
+    /// How remote work is arranged.
     pub remote_details: Option<String>,
+    /// When the work is assigned.
     pub assignment_date: DateView,
+    /// When work starts.
     pub start_date: DateView,
+    /// When work should be done.
     pub completion_date: Option<DateView>,
+    /// When the work was awarded.
     pub award_date: Option<DateView>,
+    /// The code repository URL.
     pub repository: String,
+    /// The GitHub issue where questions are asked.
     pub questions: String,
+    /// What must be true for the work to be accepted.
     pub acceptance_criteria: Vec<String>,
+    /// Scored criteria.
     pub evaluation_criteria: Vec<CriterionView>,
+    /// Sum of the points (100).
     pub total_points: u32,
+    /// What a proposal must contain.
     pub proposal_requirements: Vec<String>,
     /// Newest first.
     pub addenda: Vec<AddendumView>,
+    /// Whether the form is shown.
     pub accepts_proposals: bool,
     /// The description, rendered.
     pub description_html: String,
+    /// The description's headings.
     pub toc: Vec<TocEntry>,
 }
 
@@ -246,7 +282,9 @@ impl OpportunityView {
 /// A wiki page link in the sidebar.
 #[derive(Debug, Clone, Serialize)]
 pub struct WikiLink {
+    /// Site-absolute URL.
     pub url: String,
+    /// Title as written.
     pub title: String,
     /// 0 for top-level pages, 1 for pages in a folder…
     pub depth: usize,
@@ -270,8 +308,11 @@ impl WikiLink {
 /// A group of cards under a heading (board sections per status).
 #[derive(Debug, Clone, Serialize)]
 pub struct Section<'a> {
+    /// Status id, also the section anchor.
     pub id: &'static str,
+    /// Status label, the section heading.
     pub label: &'static str,
+    /// Cards in board order.
     pub cards: Vec<&'a Card>,
 }
 
