@@ -337,10 +337,12 @@ fn discover_wiki(root: &Path, problems: &mut Vec<Diagnostic>) -> Vec<Job> {
         if entry.file_type().is_dir() {
             continue;
         }
+        // Only regular files are opened: reading a named pipe would block the check.
+        let regular = entry.file_type().is_file();
         let file = relative(root, entry.path());
         let under = entry.path().strip_prefix(&folder).unwrap_or(entry.path());
         let under = under.to_string_lossy().replace('\\', "/");
-        match under.strip_suffix(".md") {
+        match under.strip_suffix(".md").filter(|_| regular) {
             Some(path) => jobs.push(Job::Wiki {
                 file,
                 path: path.to_owned(),
@@ -349,7 +351,7 @@ fn discover_wiki(root: &Path, problems: &mut Vec<Diagnostic>) -> Vec<Job> {
                 file,
                 (1, 1),
                 Kind::File,
-                "only `.md` files are read in `content/wiki/`; this one is ignored",
+                "only regular `.md` files are read in `content/wiki/`; this one is ignored",
                 "rename it to end in `.md`, or move it out of `content/wiki/`",
             )),
         }
