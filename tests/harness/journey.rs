@@ -3,6 +3,7 @@
 
 use super::browser::Browser;
 use fantoccini::Locator;
+use fantoccini::elements::Element;
 use serde_json::json;
 use std::time::{Duration, Instant};
 
@@ -75,7 +76,7 @@ pub async fn filter_board(
     if remote {
         let checkbox = client.find(Locator::Css("input[name=remote]")).await?;
         if !checkbox.is_selected().await? {
-            checkbox.click().await?;
+            click(browser, &checkbox).await?;
         }
     }
     // Let the script react to the change events.
@@ -99,14 +100,47 @@ pub async fn visible_card_links(browser: &Browser) -> anyhow::Result<Vec<String>
     Ok(links)
 }
 
+/// Scrolls `element` to the middle of the viewport (clear of sticky headers and sidebars) and
+/// clicks it, as a person would after scrolling to it.
+pub async fn click(browser: &Browser, element: &Element) -> anyhow::Result<()> {
+    browser
+        .eval(
+            "arguments[0].scrollIntoView({block: 'center', inline: 'center', behavior: 'instant'});",
+            vec![serde_json::to_value(element)?],
+        )
+        .await?;
+    if let Err(error) = element.click().await {
+        let cover = browser
+            .eval(
+                "const r = arguments[0].getBoundingClientRect();
+                 const at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+                 return [r.left, r.top, r.width, r.height, innerWidth, innerHeight,
+                         at ? at.outerHTML.slice(0, 300) : null];",
+                vec![serde_json::to_value(element)?],
+            )
+            .await
+            .unwrap_or_default();
+        anyhow::bail!(
+            "cannot click {}: {error:?}; [left, top, width, height, viewport width, height, element there]: {cover}",
+            element
+                .html(false)
+                .await
+                .unwrap_or_default()
+                .chars()
+                .take(200)
+                .collect::<String>()
+        );
+    }
+    Ok(())
+}
+
 /// Fills the proposal form on the current page field by field, as a person types.
 pub async fn fill_form(browser: &Browser, email: &str) -> anyhow::Result<()> {
     let client = browser.client();
-    client
+    let individual = client
         .find(Locator::Css("input[name=proponent_type][value=individual]"))
-        .await?
-        .click()
         .await?;
+    click(browser, &individual).await?;
     for (name, value) in [
         ("legal_name", "Alex Tremblay"),
         ("email", email),
@@ -122,7 +156,7 @@ pub async fn fill_form(browser: &Browser, email: &str) -> anyhow::Result<()> {
         .find(Locator::Css("input[name=accept_terms]"))
         .await?;
     if !terms.is_selected().await? {
-        terms.click().await?;
+        click(browser, &terms).await?;
     }
     Ok(())
 }
@@ -162,12 +196,11 @@ pub async fn submit_in_browser(
 
 /// Clicks the form's submit button and waits until the browser shows a page under `/api/`.
 pub async fn submit(browser: &Browser) -> anyhow::Result<()> {
-    browser
+    let button = browser
         .client()
-        .find(Locator::Css("form[action$='/api/proposals'] button[type=submit], form[action$='/api/proposals'] [type=submit]"))
-        .await?
-        .click()
+        .find(Locator::Css("form[action$='/api/proposals'] [type=submit]"))
         .await?;
+    click(browser, &button).await?;
     wait_for_path(browser, "/api/").await
 }
 
