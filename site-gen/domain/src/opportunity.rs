@@ -498,21 +498,26 @@ impl FrontMatter {
 
     fn skills(&self, c: &mut Checker) -> Option<Vec<String>> {
         let skills = c.text_list("skills", self.skills.as_ref(), MAX_SKILL)?;
-        let mut seen: Vec<String> = Vec::with_capacity(skills.len());
+        // A map, not a scan: a hostile file may list a hundred thousand skills.
+        let mut seen = std::collections::HashMap::with_capacity(skills.len());
         for (i, skill) in skills.iter().enumerate() {
-            let folded = skill.to_lowercase();
-            if let Some(first) = seen.iter().position(|s| *s == folded) {
-                c.problem(
-                    FieldPath::key("skills").index(i),
-                    format!("the skill `{skill}` is listed twice"),
-                    format!(
-                        "remove this entry; `{}` is already entry {}",
-                        skills[first],
-                        first + 1
-                    ),
-                );
+            match seen.entry(skill.to_lowercase()) {
+                std::collections::hash_map::Entry::Occupied(first) => {
+                    let first: usize = *first.get();
+                    c.problem(
+                        FieldPath::key("skills").index(i),
+                        format!("the skill `{skill}` is listed twice"),
+                        format!(
+                            "remove this entry; `{}` is already entry {}",
+                            skills[first],
+                            first + 1
+                        ),
+                    );
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(i);
+                }
             }
-            seen.push(folded);
         }
         Some(skills)
     }
