@@ -37,13 +37,14 @@ impl Mailer for SesMailer {
             .build()
             .map_err(|e| MailError(e.to_string()))?;
         // The envelope is explicit (not parsed by SES from the headers), so it is exactly the
-        // recipients the mail was stored for.
+        // recipients the mail was stored for; bare addresses, because display names there
+        // would need RFC 2047 encoding (the message's own headers carry them, encoded).
         let destination = Destination::builder()
-            .set_to_addresses(Some(mail.to.clone()))
+            .set_to_addresses(Some(mail.to.iter().map(|a| bare_address(a)).collect()))
             .build();
         self.client
             .send_email()
-            .from_email_address(&mail.from)
+            .from_email_address(bare_address(&mail.from))
             .destination(destination)
             .content(EmailContent::builder().raw(raw).build())
             .set_configuration_set_name(self.configuration_set.clone())
@@ -51,5 +52,27 @@ impl Mailer for SesMailer {
             .await
             .map(|_| ())
             .map_err(|e| MailError(format!("SES: {}", DisplayErrorContext(e))))
+    }
+}
+
+/// `addr@example.ca` from `Name <addr@example.ca>` (or the trimmed text when it has no `<…>`).
+pub fn bare_address(mailbox: &str) -> String {
+    let mailbox = mailbox.trim();
+    match (mailbox.rfind('<'), mailbox.strip_suffix('>')) {
+        (Some(start), Some(inner)) if start < inner.len() => inner[start + 1..].trim().to_owned(),
+        _ => mailbox.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bare_address;
+
+    #[test]
+    fn envelope_addresses_drop_display_names() {
+        assert_eq!(bare_address("Zoë <zoe@example.ca>"), "zoe@example.ca");
+        assert_eq!(bare_address(" \"A <b>\" <a@example.ca> "), "a@example.ca");
+        assert_eq!(bare_address("a@example.ca"), "a@example.ca");
+        assert_eq!(bare_address("<a@example.ca>"), "a@example.ca");
     }
 }
