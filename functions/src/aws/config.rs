@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-/// Settings shared by `submit-proposal` and `send-mail` (each uses what it needs).
+/// What `submit-proposal` needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     /// DynamoDB table holding proposals, versions and outbox mail (`PROPOSALS_TABLE`).
@@ -15,6 +15,31 @@ pub struct Settings {
     pub configuration_set: Option<String>,
     /// Secret salt for hashing client IPs (`IP_HASH_SALT`).
     pub ip_hash_salt: String,
+}
+
+/// What `send-mail` needs: the mails carry their own sender and recipients.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SenderSettings {
+    /// DynamoDB table holding the outbox (`PROPOSALS_TABLE`).
+    pub table: String,
+    /// SES configuration set, if any (`SES_CONFIGURATION_SET`).
+    pub configuration_set: Option<String>,
+}
+
+impl SenderSettings {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, MissingVar> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup`.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, MissingVar> {
+        let value = |name| lookup(name).filter(|v: &String| !v.trim().is_empty());
+        Ok(SenderSettings {
+            table: value("PROPOSALS_TABLE").ok_or(MissingVar("PROPOSALS_TABLE"))?,
+            configuration_set: value("SES_CONFIGURATION_SET"),
+        })
+    }
 }
 
 /// A required variable is missing or empty.
@@ -78,5 +103,16 @@ mod tests {
             .unwrap_err();
         assert_eq!(err, MissingVar("MAIL_FROM"));
         assert!(err.to_string().contains("MAIL_FROM"));
+    }
+
+    #[test]
+    fn the_sender_needs_only_the_table() {
+        let sender = SenderSettings::from_lookup(env(&[("PROPOSALS_TABLE", "t")])).unwrap();
+        assert_eq!(sender.table, "t");
+        assert_eq!(sender.configuration_set, None);
+        assert_eq!(
+            SenderSettings::from_lookup(env(&[])).unwrap_err(),
+            MissingVar("PROPOSALS_TABLE")
+        );
     }
 }

@@ -8,6 +8,6 @@ pub mod lambda;
 pub mod ses;
 pub mod stream;
 
-pub use config::Settings;
+pub use config::{SenderSettings, Settings};
 pub use dynamodb::DynamoStore;
 pub use ses::SesMailer;

@@ -3,11 +3,11 @@
 //! sweep) drains every pending mail whose retry time has come. See
 //! [`functions::aws::stream::handle_event`].
 //!
-//! Environment: PROPOSALS_TABLE, MAIL_FROM, REGISTRY_PATH, IP_HASH_SALT and optionally
-//! SES_CONFIGURATION_SET (the same as `submit-proposal`).
+//! Environment: PROPOSALS_TABLE and optionally SES_CONFIGURATION_SET (each stored mail
+//! carries its sender and recipients).
 
 use aws_config::BehaviorVersion;
-use functions::aws::{DynamoStore, SesMailer, Settings, stream};
+use functions::aws::{DynamoStore, SenderSettings, SesMailer, stream};
 use functions::mail::Mailer;
 use functions::store::ProposalStore;
 use jiff::Timestamp;
@@ -18,7 +18,7 @@ use std::sync::Arc;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    let settings = Settings::from_env()?;
+    let settings = SenderSettings::from_env()?;
     // Built once per instance (cold start), shared by every invocation.
     let sdk = aws_config::load_defaults(BehaviorVersion::latest()).await;
     let store: Arc<dyn ProposalStore> = Arc::new(DynamoStore::new(
