@@ -18,7 +18,9 @@ use std::sync::Arc;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    let settings = SenderSettings::from_env()?;
+    // Display, not Debug: the log line names the missing variable in plain words.
+    let settings =
+        SenderSettings::from_env().map_err(|e| Error::from(format!("send-mail: {e}")))?;
     // Built once per instance (cold start), shared by every invocation.
     let sdk = aws_config::load_defaults(BehaviorVersion::latest()).await;
     let store: Arc<dyn ProposalStore> = Arc::new(DynamoStore::new(

@@ -12,7 +12,9 @@ use lambda_http::{Error, Request, service_fn};
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     lambda_http::tracing::init_default_subscriber();
-    let settings = Settings::from_env()?;
+    // Display, not Debug: the log line names the missing variable in plain words.
+    let settings =
+        Settings::from_env().map_err(|e| Error::from(format!("submit-proposal: {e}")))?;
     // Built once per instance (cold start), shared by every invocation.
     let sdk = aws_config::load_defaults(BehaviorVersion::latest()).await;
     let app = lambda::app(&sdk, &settings);
