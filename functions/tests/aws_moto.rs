@@ -491,6 +491,107 @@ async fn two_hundred_concurrent_proponents_make_200_records_and_400_mails() {
     }
 }
 
+/// The `submit-proposal` path end to end: a Lambda function URL event (base64 form body, as
+/// function URLs send it) through `lambda_http`'s decoding and our conversion to the app, and
+/// the response back; the client IP comes from the request context.
+#[tokio::test]
+async fn function_url_event_reaches_the_handler() {
+    use base64_body::encode;
+    let aws = Aws::start("function-url", true).await;
+    let app = aws.app();
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&form("url@example.org", &[]))
+        .finish();
+    let event = serde_json::json!({
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": "/api/proposals",
+        "rawQueryString": "",
+        "headers": {
+            "content-type": "application/x-www-form-urlencoded",
+            "user-agent": "Mozilla/5.0 (function URL test)",
+            "host": "abc.lambda-url.ca-central-1.on.aws",
+        },
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "abc",
+            "domainName": "abc.lambda-url.ca-central-1.on.aws",
+            "domainPrefix": "abc",
+            "http": {
+                "method": "POST",
+                "path": "/api/proposals",
+                "protocol": "HTTP/1.1",
+                "sourceIp": "203.0.113.77",
+                "userAgent": "Mozilla/5.0 (function URL test)",
+            },
+            "requestId": "r1",
+            "routeKey": "$default",
+            "stage": "$default",
+            "time": "24/Nov/2026:20:00:00 +0000",
+            "timeEpoch": 1795550400000_i64,
+        },
+        "body": encode(body.as_bytes()),
+        "isBase64Encoded": true,
+    });
+    let lambda: lambda_http::request::LambdaRequest =
+        serde_json::from_value(event).expect("a function URL event");
+    let request = functions::aws::lambda::to_app_request(http::Request::from(lambda));
+    assert_eq!(
+        request.extensions().get::<functions::submit::ClientIp>(),
+        Some(&functions::submit::ClientIp(
+            "203.0.113.77".parse().unwrap()
+        ))
+    );
+    let response = functions::aws::lambda::from_app_response(app.handle(request).await);
+    assert_eq!(response.status(), 303);
+    assert!(
+        response.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/api/proposals/receipt")
+    );
+    let key = ProposalKey {
+        opportunity: SLUG.into(),
+        email: "url@example.org".into(),
+    };
+    let stored = aws.store.current(&key).await.unwrap().expect("stored");
+    let expected_hash = functions::submit::hash_ip("test-secret", "203.0.113.77".parse().unwrap());
+    assert_eq!(
+        stored.client_ip_hash.as_deref(),
+        Some(expected_hash.as_str())
+    );
+    assert_eq!(
+        stored.user_agent.as_deref(),
+        Some("Mozilla/5.0 (function URL test)")
+    );
+    assert_eq!(aws.sent().len(), 2);
+}
+
+/// Standard base64, so the test needs no codec crate.
+mod base64_body {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    pub fn encode(bytes: &[u8]) -> String {
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let b = [
+                chunk[0],
+                *chunk.get(1).unwrap_or(&0),
+                *chunk.get(2).unwrap_or(&0),
+            ];
+            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+            for i in 0..4 {
+                if i <= chunk.len() {
+                    out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+}
+
 /// SES rejects every message until the sender is verified: each accepted proposal still gets
 /// its mail exactly once, through the stream-triggered sender and the sweep.
 #[tokio::test]
