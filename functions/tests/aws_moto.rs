@@ -500,7 +500,7 @@ async fn function_url_event_reaches_the_handler() {
     let aws = Aws::start("function-url", true).await;
     let app = aws.app();
     let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(&form("url@example.org", &[]))
+        .extend_pairs(form("url@example.org", &[]))
         .finish();
     let event = serde_json::json!({
         "version": "2.0",
