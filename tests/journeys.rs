@@ -522,3 +522,29 @@ async fn feed_and_calendar_links_work() -> anyhow::Result<()> {
     assert!(!checked.is_empty());
     browser.quit().await
 }
+
+/// A person clicking through the served site page after page: every page must load promptly.
+/// (Chromium keeps recently left pages in its back/forward cache; if they hold connections open,
+/// such as a live-reload stream, the six connections per host run out and loads stall.)
+#[tokio::test]
+async fn browsing_many_pages_in_a_row_stays_fast() -> anyhow::Result<()> {
+    let server = Server::start(Site::copy_of_repo())?;
+    let browser = Browser::start_as_shipped(Js::Enabled).await?;
+    let mut slow = Vec::new();
+    for page in end_to_end::harness::pages::page_types(server.site())
+        .into_iter()
+        .take(8)
+    {
+        let started = std::time::Instant::now();
+        browser.goto(&server.url(&page.path)).await?;
+        let took = started.elapsed();
+        if took > std::time::Duration::from_secs(5) {
+            slow.push(format!("{} took {took:.1?}", page.path));
+        }
+    }
+    assert!(
+        slow.is_empty(),
+        "pages loaded slowly one after another (a connection kept open by a left page?): {slow:#?}"
+    );
+    browser.quit().await
+}

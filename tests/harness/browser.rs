@@ -44,8 +44,19 @@ pub struct Browser {
 }
 
 impl Browser {
-    /// Starts chromedriver and a fresh headless Chromium profile.
+    /// Starts chromedriver and a fresh headless Chromium profile, without the back/forward
+    /// cache: `serve`'s live-reload connection in cached pages would otherwise stall page loads
+    /// (see the journey `browsing_many_pages_in_a_row_stays_fast`, which keeps the cache on).
     pub async fn start(js: Js) -> anyhow::Result<Self> {
+        Self::launch(js, &["--disable-features=BackForwardCache"]).await
+    }
+
+    /// Starts Chromium exactly as a person's: with the back/forward cache.
+    pub async fn start_as_shipped(js: Js) -> anyhow::Result<Self> {
+        Self::launch(js, &[]).await
+    }
+
+    async fn launch(js: Js, extra_flags: &[&str]) -> anyhow::Result<Self> {
         let chromium = chromium();
         let profile = tempfile::Builder::new()
             .prefix("cwu-e2e-chromium-")
@@ -65,7 +76,11 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
 
-        let mut args: Vec<String> = FLAGS.iter().map(|flag| flag.to_string()).collect();
+        let mut args: Vec<String> = FLAGS
+            .iter()
+            .chain(extra_flags)
+            .map(|flag| flag.to_string())
+            .collect();
         args.push(format!(
             "--user-data-dir={}",
             profile.path().join("profile").display()
