@@ -93,6 +93,7 @@ fn main() -> Result<()> {
     }
 
     let hugo_version = tools::ensure_hugo()?;
+    let load_at_start = tools::load_average();
     let site_gen = if args.no_build {
         tools::built_site_gen(&repo)?
     } else {
@@ -134,6 +135,11 @@ fn main() -> Result<()> {
             format!("Machine: {}", tools::machine()),
             format!("site-gen: commit {}, `--release`", tools::commit(&repo)),
             format!("Hugo: {hugo_version}"),
+            format!(
+                "Load average (1 min) at start / end: {load_at_start} / {} on {} cores",
+                tools::load_average(),
+                std::thread::available_parallelism().map_or(1, |n| n.get())
+            ),
         ],
         sizes: results,
         serve,

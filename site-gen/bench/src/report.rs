@@ -152,7 +152,7 @@ impl Report {
                 );
                 let _ = writeln!(
                     md,
-                    "\n{} edits (title changed, file rewritten, page polled every 2 ms); serve was ready {:.2} s after start. \
+                    "\n{} edits 3 s apart (title changed, file rewritten, page polled every 2 ms); serve was ready {:.2} s after start. \
                      The browser's live-reload push follows the rebuild.",
                     ms.len(),
                     s.ready.as_secs_f64()

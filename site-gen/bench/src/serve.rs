@@ -16,6 +16,9 @@ use std::time::{Duration, Instant};
 const POLL: Duration = Duration::from_millis(2);
 /// Longest wait for one rebuild before giving up.
 const REBUILD_TIMEOUT: Duration = Duration::from_secs(120);
+/// Pause after each restored edit, so the next edit starts with `serve` idle (after a page,
+/// serve rewrites the lists and feeds, about a second for 10,000 opportunities).
+const SETTLE: Duration = Duration::from_secs(3);
 /// Longest wait for the first build of `serve`.
 const READY_TIMEOUT: Duration = Duration::from_secs(300);
 
@@ -116,10 +119,10 @@ pub fn measure(site_gen: &Path, sites: &Sites, edits: usize, log: &Path) -> Resu
             latency.as_secs_f64() * 1e3
         );
         latencies.push(latency);
-        // Let the restore rebuild finish so edits do not overlap.
+        // Let the restore and the list rebuild finish, so edits do not queue behind each other.
         wait_for(addr, &path, |body| !contains(body, &marker))
             .context("waiting for the restored page")?;
-        sleep(Duration::from_millis(300));
+        sleep(SETTLE);
     }
     drop(server);
     Ok(ServeResult {

@@ -114,3 +114,11 @@ pub fn commit(repo: &Path) -> String {
         .is_some_and(|s| !s.is_empty());
     if dirty { format!("{head}+dirty") } else { head }
 }
+
+/// The 1-minute load average (other work on the machine skews wall times).
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "unknown".into())
+}
