@@ -170,6 +170,7 @@ fn serves_the_site_the_api_and_live_changes() {
 
     submits_a_proposal(&serve);
     shows_edits_and_problems(&serve);
+    follows_wiki_edits_and_deletions(&serve);
 }
 
 fn submits_a_proposal(serve: &Serve) {
@@ -254,5 +255,26 @@ fn shows_edits_and_problems(serve: &Serve) {
     });
     serve.wait_for("the overlay to go", || {
         !serve.get(&page).body.contains(OVERLAY)
+    });
+}
+
+fn follows_wiki_edits_and_deletions(serve: &Serve) {
+    let added = "Edited while serve was running.";
+    serve.edit("content/wiki/faq.md", |text| format!("{text}\n{added}\n"));
+    serve.wait_for("the edited wiki page", || {
+        serve.get("/wiki/faq/").body.contains(added)
+    });
+
+    let gone = "wildfire-map-tiles";
+    assert_eq!(serve.get(&format!("/opportunities/{gone}/")).status, 200);
+    std::fs::remove_file(serve.path(&format!("content/opportunities/{gone}.md"))).unwrap();
+    serve.wait_for("the deleted opportunity's page to go", || {
+        serve.get(&format!("/opportunities/{gone}/")).status == 404
+    });
+    serve.wait_for("the board to drop it", || {
+        !serve
+            .get("/opportunities/")
+            .body
+            .contains(&format!("/opportunities/{gone}/"))
     });
 }
