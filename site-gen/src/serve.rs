@@ -4,7 +4,7 @@
 //! `.eml` outbox) at `/api/`, watches `content/` and `themes/`, rebuilds on change and tells open
 //! pages to reload over server-sent events. A failed rebuild keeps the last good site and shows
 //! the problems in an overlay on every page until the content is fixed. Rebuilds are incremental
-//! where they can be ([`rebuild`]): a saved opportunity's page is rewritten and reloaded first.
+//! where they can be (see `serve/rebuild.rs`): a saved opportunity's page is rewritten and reloaded first.
 
 mod rebuild;
 
@@ -19,11 +19,11 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use cwu_domain::html::escape_html;
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
+use rebuild::{Changes, Rebuilder, Report};
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
-use rebuild::{Changes, Rebuilder, Report};
 use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
