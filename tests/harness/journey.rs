@@ -24,7 +24,7 @@ pub const PROPOSAL_TEXT: &str = "I have built three Rust web services in product
 
 /// The terms version from `content/site.yaml`.
 pub fn terms_version() -> String {
-    let config = std::fs::read_to_string(super::repo_root().join("content/site.yaml"))
+    let config = std::fs::read_to_string(super::site::source_root().join("content/site.yaml"))
         .expect("content/site.yaml");
     config
         .lines()

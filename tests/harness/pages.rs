@@ -64,7 +64,7 @@ pub fn page_types(site: &Site) -> Vec<Page> {
 
 /// Product owners' email addresses from the content's front matter (they must stay private).
 pub fn owner_emails() -> Vec<String> {
-    let dir = super::repo_root().join("content/opportunities");
+    let dir = super::site::source_root().join("content/opportunities");
     let mut emails = Vec::new();
     for entry in std::fs::read_dir(&dir)
         .into_iter()
@@ -98,7 +98,7 @@ pub fn owner_emails() -> Vec<String> {
 
 /// The product owner's email of the opportunity `slug` (from its front matter).
 pub fn owner_email(slug: &str) -> String {
-    let file = super::repo_root().join(format!("content/opportunities/{slug}.md"));
+    let file = super::site::source_root().join(format!("content/opportunities/{slug}.md"));
     let text = std::fs::read_to_string(&file)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
     let owners = owner_emails();
@@ -121,7 +121,7 @@ fn first_subdir(dir: &Path) -> Option<String> {
 
 /// The front matter of `content/opportunities/<slug>.md`, as text.
 fn front_matter(slug: &str) -> String {
-    let file = super::repo_root().join(format!("content/opportunities/{slug}.md"));
+    let file = super::site::source_root().join(format!("content/opportunities/{slug}.md"));
     let text = std::fs::read_to_string(&file)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
     text.split("\n---").next().unwrap_or("").to_string()

@@ -78,8 +78,9 @@ impl Site {
             std::fs::remove_dir_all(dir)
                 .unwrap_or_else(|e| panic!("cannot empty {}: {e}", dir.display()));
         }
+        let source = source_root();
         for sub in ["content", "themes"] {
-            copy_dir(&repo_root().join(sub), &dir.join(sub))
+            copy_dir(&source.join(sub), &dir.join(sub))
                 .unwrap_or_else(|e| panic!("cannot copy {sub}/ into the test site: {e}"));
         }
         Self {
@@ -168,6 +169,15 @@ impl Site {
             |pages: Vec<(String, PathBuf)>| pages.into_iter().map(|(slug, _)| slug).collect();
         (slugs(open), slugs(closed))
     }
+}
+
+/// Where the site under test comes from: the repository, or the folder named by
+/// `E2E_SITE_SOURCE` (holding `content/` and `themes/`), e.g. a deliberately broken copy used
+/// to show that the gates fail.
+pub fn source_root() -> PathBuf {
+    std::env::var_os("E2E_SITE_SOURCE")
+        .map(PathBuf::from)
+        .unwrap_or_else(repo_root)
 }
 
 fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
