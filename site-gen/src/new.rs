@@ -54,7 +54,10 @@ skills: [TODO]
 
 # Dates. 2027-03-12 alone means 4:00 PM Pacific time (America/Vancouver) that day; a time can be
 # given as 2027-03-12T12:00 (Pacific time). They must be in this order:
-# proposal_deadline < assignment_date <= start_date <= completion_date.
+# published < proposal_deadline < assignment_date <= start_date <= completion_date.
+# The day the opportunity goes public (the day the pull request is merged); it dates the RSS
+# item, so subscribers see the opportunity once. Optional, but set it.
+published: TODO
 proposal_deadline: TODO
 assignment_date: TODO
 start_date: TODO

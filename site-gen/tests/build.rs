@@ -344,6 +344,11 @@ fn feeds_are_rss_2_with_rfc_822_dates_and_unique_permalink_guids() {
         "an item per addendum"
     );
     assert!(all.contains("<lastBuildDate>Tue, 24 Nov 2026 12:00:00 -0800</lastBuildDate>"));
+    let permit = between(&all, "<title>Permit status API", "</item>");
+    assert!(
+        permit.contains("<pubDate>Mon, 2 Nov 2026 16:00:00 -0800</pubDate>"),
+        "an opportunity's item is dated by its `published` date, not by the build: {permit}"
+    );
 }
 
 fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {

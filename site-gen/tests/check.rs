@@ -419,6 +419,7 @@ fn fill_in(template: &str) -> String {
                 "remote" => "true",
                 "remote_details" => "\"Fully remote within Canada.\"",
                 "skills" => "[Rust, PostgreSQL]",
+                "published" => "2027-01-20",
                 "proposal_deadline" => "2027-03-12",
                 "assignment_date" => "2027-03-19",
                 "start_date" => "2027-03-22",

@@ -31,6 +31,7 @@ pub const FIELDS: &[&str] = &[
     "remote",
     "remote_details",
     "skills",
+    "published",
     "proposal_deadline",
     "assignment_date",
     "start_date",
@@ -83,6 +84,7 @@ pub struct FrontMatter {
     pub remote: Option<bool>,
     pub remote_details: Option<String>,
     pub skills: Option<Vec<String>>,
+    pub published: Option<String>,
     pub proposal_deadline: Option<String>,
     pub assignment_date: Option<String>,
     pub start_date: Option<String>,
@@ -184,6 +186,8 @@ pub struct Opportunity {
     pub remote: bool,
     pub remote_details: Option<String>,
     pub skills: Vec<String>,
+    /// When the opportunity went public; dates its feed item so readers see it once.
+    pub published: Option<Timestamp>,
     pub proposal_deadline: Timestamp,
     pub assignment_date: Timestamp,
     pub start_date: Timestamp,
@@ -263,6 +267,15 @@ fn example(field: &str) -> &'static str {
         "status" => "status: published",
         _ => "",
     }
+}
+
+/// The validated dates of an opportunity.
+struct Dates {
+    published: Option<Timestamp>,
+    proposal_deadline: Timestamp,
+    assignment_date: Timestamp,
+    start_date: Timestamp,
+    completion_date: Option<Timestamp>,
 }
 
 /// Collects problems while validating.
@@ -423,14 +436,13 @@ impl FrontMatter {
         );
         let addenda = self.addenda(&mut c);
         let lifecycle = c.required("status", self.status);
-        let award = self.award(&mut c, dates.as_ref().map(|d| d.0));
+        let award = self.award(&mut c, dates.as_ref().map(|d| d.proposal_deadline));
 
         if !c.problems.is_empty() {
             return Err(c.problems);
         }
         // Every value is present here: a missing one would have added a problem above.
-        let (proposal_deadline, assignment_date, start_date, completion_date) =
-            dates.expect("checked");
+        let dates = dates.expect("checked");
         Ok(Opportunity {
             slug: slug.to_owned(),
             title: title.expect("checked"),
@@ -442,10 +454,11 @@ impl FrontMatter {
             remote: remote.expect("checked"),
             remote_details,
             skills: skills.expect("checked"),
-            proposal_deadline,
-            assignment_date,
-            start_date,
-            completion_date,
+            published: dates.published,
+            proposal_deadline: dates.proposal_deadline,
+            assignment_date: dates.assignment_date,
+            start_date: dates.start_date,
+            completion_date: dates.completion_date,
             repository: repository.expect("checked"),
             questions: questions.expect("checked"),
             acceptance_criteria: acceptance_criteria.expect("checked"),
@@ -522,22 +535,29 @@ impl FrontMatter {
         Some(skills)
     }
 
-    fn dates(
-        &self,
-        c: &mut Checker,
-    ) -> Option<(Timestamp, Timestamp, Timestamp, Option<Timestamp>)> {
+    fn dates(&self, c: &mut Checker) -> Option<Dates> {
         let read = |c: &mut Checker, field: &str, value: Option<&String>| {
             let text = c.required(field, value)?;
             c.moment(FieldPath::key(field), text)
         };
+        let optional = |c: &mut Checker, field: &str, value: Option<&String>| match value {
+            Some(text) => c.moment(FieldPath::key(field), text).map(Some),
+            None => Some(None),
+        };
+        let published = optional(c, "published", self.published.as_ref());
         let deadline = read(c, "proposal_deadline", self.proposal_deadline.as_ref());
         let assignment = read(c, "assignment_date", self.assignment_date.as_ref());
         let start = read(c, "start_date", self.start_date.as_ref());
-        let completion = match &self.completion_date {
-            Some(text) => Some(c.moment(FieldPath::key("completion_date"), text)?),
-            None => None,
-        };
-        let (deadline, assignment, start) = (deadline?, assignment?, start?);
+        let completion = optional(c, "completion_date", self.completion_date.as_ref());
+        let (published, deadline, assignment, start, completion) =
+            (published?, deadline?, assignment?, start?, completion?);
+        if published.is_some_and(|published| published >= deadline) {
+            c.problem(
+                FieldPath::key("published"),
+                "the publication date is not before the proposal deadline",
+                "set `published` to the day the opportunity goes public, before `proposal_deadline`",
+            );
+        }
         if assignment <= deadline {
             c.problem(
                 FieldPath::key("assignment_date"),
@@ -559,7 +579,13 @@ impl FrontMatter {
                 "set `completion_date` on or after `start_date`, or remove it",
             );
         }
-        Some((deadline, assignment, start, completion))
+        Some(Dates {
+            published,
+            proposal_deadline: deadline,
+            assignment_date: assignment,
+            start_date: start,
+            completion_date: completion,
+        })
     }
 
     fn evaluation_criteria(&self, c: &mut Checker) -> Option<Vec<Criterion>> {
@@ -742,6 +768,7 @@ pub(crate) mod tests {
             remote: Some(true),
             remote_details: Some("Anywhere in Canada".into()),
             skills: Some(vec!["Rust".into(), "PostgreSQL".into()]),
+            published: Some("2027-01-20".into()),
             proposal_deadline: Some("2027-03-12".into()),
             assignment_date: Some("2027-03-19".into()),
             start_date: Some("2027-03-22".into()),
@@ -797,7 +824,13 @@ pub(crate) mod tests {
         let problems = FrontMatter::default().validate("x").unwrap_err();
         let fields: Vec<_> = problems.iter().map(|p| p.path.to_string()).collect();
         for field in FIELDS {
-            let optional = ["remote_details", "completion_date", "addenda", "award"];
+            let optional = [
+                "remote_details",
+                "published",
+                "completion_date",
+                "addenda",
+                "award",
+            ];
             assert_eq!(
                 fields.contains(&field.to_string()),
                 !optional.contains(field),
@@ -873,6 +906,24 @@ pub(crate) mod tests {
 
     #[test]
     fn dates_must_be_ordered() {
+        let front = FrontMatter {
+            published: Some("2027-03-12".into()),
+            ..valid()
+        };
+        assert_eq!(
+            paths(&front),
+            ["published"],
+            "published at the deadline is too late"
+        );
+        let front = FrontMatter {
+            published: None,
+            ..valid()
+        };
+        assert_eq!(
+            front.validate("a").unwrap().published,
+            None,
+            "published is optional"
+        );
         let front = FrontMatter {
             assignment_date: Some("2027-03-12".into()),
             ..valid()

@@ -59,9 +59,9 @@ pub fn addendum_anchor(opportunity: &Opportunity, index: usize) -> String {
 
 /// The feed items for one public opportunity: the opportunity itself, then one per addendum.
 ///
-/// The schema has no publication date, so the opportunity's item is dated by the earliest
-/// moment known to be after it was published: its first addendum, its deadline, or the build's
-/// now, whichever is earliest.
+/// The opportunity's item is dated by its `published` date. Without one, it falls back to the
+/// earliest moment known to be after publication (first addendum, deadline, or the build's now),
+/// which is stable only once an addendum or the deadline has passed.
 pub fn items(
     opportunity: &Opportunity,
     status: Status,
@@ -76,13 +76,15 @@ pub fn items(
         .collect();
     let categories: Vec<String> = skills.iter().map(|s| s.name.clone()).collect();
     let skill_slugs: Vec<String> = skills.into_iter().map(|s| s.slug).collect();
-    let published = opportunity
-        .addenda
-        .iter()
-        .map(|a| a.date)
-        .chain([opportunity.proposal_deadline, now])
-        .min()
-        .unwrap_or(now);
+    let published = opportunity.published.unwrap_or_else(|| {
+        opportunity
+            .addenda
+            .iter()
+            .map(|a| a.date)
+            .chain([opportunity.proposal_deadline, now])
+            .min()
+            .unwrap_or(now)
+    });
     let mut description = format!(
         "{} {} · {} · {} · Proposals due {}.",
         opportunity.teaser,

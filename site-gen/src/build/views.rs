@@ -203,6 +203,8 @@ pub struct OpportunityView {
     pub owner_name: String,
     /// How remote work is arranged.
     pub remote_details: Option<String>,
+    /// When the opportunity went public, if the owner said.
+    pub published: Option<DateView>,
     /// When the work is assigned.
     pub assignment_date: DateView,
     /// When work starts.
@@ -255,6 +257,7 @@ impl OpportunityView {
             card,
             owner_name: o.product_owner.name.clone(),
             remote_details: o.remote_details.clone(),
+            published: o.published.map(DateView::new),
             assignment_date: DateView::new(o.assignment_date),
             start_date: DateView::new(o.start_date),
             completion_date: o.completion_date.map(DateView::new),
