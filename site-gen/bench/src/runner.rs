@@ -52,6 +52,21 @@ pub fn check(site_gen: &Path, sites: &Sites, logs: &Path) -> Result<()> {
 /// Warm-up plus `runs` interleaved measured builds of each site.
 pub fn run_size(site_gen: &Path, sites: &Sites, runs: usize, logs: &Path) -> Result<SizeResult> {
     let count = sites.site.len();
+    // Earlier outputs are moved aside and deleted only after the runs: deleting 10,000 files
+    // right before a build makes ext4 skip the just-freed inodes one by one while allocating
+    // new ones (`recently_deleted`), which would time our clean-up rather than either tool.
+    let trash = sites.ours.with_file_name(format!("trash-{count}"));
+    remove(&trash)?;
+    let next = std::cell::Cell::new(0u32);
+    let set_aside = |dir: &Path, trash: &Path| -> Result<()> {
+        if !dir.exists() {
+            return Ok(());
+        }
+        fs::create_dir_all(trash)?;
+        next.set(next.get() + 1);
+        let to = trash.join(next.get().to_string());
+        fs::rename(dir, &to).with_context(|| format!("moving {} aside", dir.display()))
+    };
     let build = |tool: Tool| -> Result<Sample> {
         let (root, mut cmd) = match tool {
             Tool::SiteGen => {
@@ -69,7 +84,7 @@ pub fn run_size(site_gen: &Path, sites: &Sites, runs: usize, logs: &Path) -> Res
             }
         };
         for dir in ["public", "private", "resources"] {
-            remove(&root.join(dir))?;
+            set_aside(&root.join(dir), &trash)?;
         }
         let log = logs.join(format!("{}-{count}.log", tool.name()));
         measure::run(&mut cmd, &log)
@@ -114,6 +129,7 @@ pub fn run_size(site_gen: &Path, sites: &Sites, runs: usize, logs: &Path) -> Res
             }
         }
     }
+    remove(&trash)?;
     Ok(result)
 }
 
