@@ -163,7 +163,7 @@ struct TextField {
 fn summary(html: &mut String, errors: &[FieldError]) {
     let _ = write!(
         html,
-        r#"<div class="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title"><h2 id="error-summary-title">There {} with your proposal</h2><ul>"#,
+        r#"<div class="error-summary" role="alert" tabindex="-1" autofocus aria-labelledby="error-summary-title"><h2 id="error-summary-title">There {} with your proposal</h2><ul>"#,
         if errors.len() == 1 {
             "is a problem".to_owned()
         } else {
