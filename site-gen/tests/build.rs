@@ -152,7 +152,7 @@ fn each_opportunity_shows_its_status_and_the_form_only_while_open() {
             o.slug
         );
         assert!(
-            html.contains("<caption>Evaluation criteria"),
+            html.contains("<caption id=\"scoring-caption\">Evaluation criteria"),
             "{}: scoring table",
             o.slug
         );

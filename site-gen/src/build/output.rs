@@ -118,15 +118,23 @@ fn remove_unlisted(dir: &Path, keep: &HashSet<PathBuf>) -> io::Result<usize> {
 }
 
 /// Writes `bytes` to `path` unless it already holds exactly them; a changed file is replaced
-/// atomically.
+/// atomically. A new file is written in place: nobody can be reading it yet, and skipping the
+/// temporary file and rename matters on a first build of thousands of pages.
 pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    if let Ok(meta) = fs::metadata(path)
-        && meta.len() == bytes.len() as u64
-        && fs::read(path).is_ok_and(|old| old == bytes)
-    {
-        return Ok(());
+    match fs::metadata(path) {
+        Ok(meta)
+            if meta.len() == bytes.len() as u64 && fs::read(path).is_ok_and(|old| old == bytes) =>
+        {
+            Ok(())
+        }
+        Ok(_) => write_atomic(path, bytes),
+        Err(_) => {
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            fs::write(path, bytes)
+        }
     }
-    write_atomic(path, bytes)
 }
 
 /// Writes `bytes` to `path` through a temporary file and a rename, so readers see the old or the

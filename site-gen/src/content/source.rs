@@ -15,8 +15,12 @@ pub fn read_text(root: &Path, relative: &Path) -> Result<String, Diagnostic> {
         Diagnostic::new(relative, position, Kind::File, message, hint)
     };
     let mut bytes = Vec::new();
-    let read = std::fs::File::open(root.join(relative))
-        .and_then(|file| file.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes));
+    let read = std::fs::File::open(root.join(relative)).and_then(|file| {
+        // Sized up front: `take` hides the length, and growing the buffer costs extra reads.
+        let size = file.metadata().map_or(0, |meta| meta.len() as usize);
+        bytes.reserve_exact(size.min(MAX_FILE_BYTES) + 1);
+        file.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes)
+    });
     if let Err(error) = read {
         return Err(problem(
             (1, 1),
