@@ -1,9 +1,8 @@
-//! A deliberately tiny HTTP/1.1 client (one request per connection) over a loopback socket: enough to fetch the function's
-//! response pages byte for byte (the browser only exposes the re-serialized DOM) and to wait for
-//! the server, without pulling an HTTP client crate into the tests.
+//! A blocking HTTP client for the tests (ureq): fetches the function's response pages byte for
+//! byte (the browser only exposes the re-serialized DOM) and waits for servers to answer.
+//! Redirects are not followed and error statuses are not errors: the tests assert on them.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 /// A response: status, headers (lower-case names) and body.
@@ -29,149 +28,57 @@ impl Response {
 
 /// `GET path` from `127.0.0.1:port`.
 pub fn get(port: u16, path: &str) -> std::io::Result<Response> {
-    request(port, "GET", path, None)
+    read(agent().get(&url(port, path)).call())
 }
 
 /// `POST path` with an `application/x-www-form-urlencoded` body made of `fields`.
 pub fn post_form(port: u16, path: &str, fields: &[(&str, &str)]) -> std::io::Result<Response> {
-    let body = fields
-        .iter()
-        .map(|(name, value)| format!("{}={}", form_encode(name), form_encode(value)))
-        .collect::<Vec<_>>()
-        .join("&");
-    request(port, "POST", path, Some(&body))
+    read(
+        agent()
+            .post(&url(port, path))
+            .send_form(fields.iter().copied()),
+    )
 }
 
-/// Percent-encodes `text` as an HTML form would (`application/x-www-form-urlencoded`).
-pub fn form_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
-                out.push(byte as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
+fn url(port: u16, path: &str) -> String {
+    format!("http://127.0.0.1:{port}{path}")
 }
 
-fn request(port: u16, method: &str, path: &str, form: Option<&str>) -> std::io::Result<Response> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-    let mut head =
-        format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
-    if let Some(body) = form {
-        head.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
-        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes())?;
-    if let Some(body) = form {
-        stream.write_all(body.as_bytes())?;
-    }
-    let raw = read_response(&mut stream)?;
-    parse(&raw).ok_or_else(|| {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!(
-                "unparsable HTTP response: {:?}",
-                String::from_utf8_lossy(&raw)
-            ),
-        )
+fn agent() -> &'static ureq::Agent {
+    static AGENT: OnceLock<ureq::Agent> = OnceLock::new();
+    AGENT.get_or_init(|| {
+        ureq::Agent::config_builder()
+            .max_redirects(0)
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(30)))
+            .build()
+            .into()
     })
 }
 
-/// Reads one response: up to Content-Length, the last chunk, or the end of the stream (some
-/// servers, chromedriver among them, keep the socket open despite `Connection: close`).
-fn read_response(stream: &mut TcpStream) -> std::io::Result<Vec<u8>> {
-    let mut raw = Vec::new();
-    let mut buffer = [0u8; 16 * 1024];
-    loop {
-        let read = stream.read(&mut buffer)?;
-        if read == 0 {
-            return Ok(raw);
-        }
-        raw.extend_from_slice(&buffer[..read]);
-        if is_complete(&raw) {
-            return Ok(raw);
-        }
-    }
-}
-
-fn is_complete(raw: &[u8]) -> bool {
-    let Some(split) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
-        return false;
-    };
-    let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
-    let body = &raw[split + 4..];
-    for line in head.lines() {
-        if let Some(length) = line.strip_prefix("content-length:") {
-            return length
-                .trim()
-                .parse::<usize>()
-                .is_ok_and(|length| body.len() >= length);
-        }
-        if line.starts_with("transfer-encoding:") && line.contains("chunked") {
-            return body.ends_with(b"0\r\n\r\n");
-        }
-    }
-    false
-}
-
-fn parse(raw: &[u8]) -> Option<Response> {
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let head = std::str::from_utf8(&raw[..split]).ok()?;
-    let mut body = raw[split + 4..].to_vec();
-    let mut lines = head.split("\r\n");
-    let status = lines.next()?.split(' ').nth(1)?.parse().ok()?;
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|line| line.split_once(':'))
-        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_string()))
+fn read(
+    result: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+) -> std::io::Result<Response> {
+    let mut response = result.map_err(std::io::Error::other)?;
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
         .collect();
-    let chunked = headers
-        .iter()
-        .any(|(name, value)| name == "transfer-encoding" && value.contains("chunked"));
-    if chunked {
-        body = dechunk(&body)?;
-    }
-    Some(Response {
-        status,
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(64 * 1024 * 1024)
+        .read_to_string()
+        .map_err(std::io::Error::other)?;
+    Ok(Response {
+        status: response.status().as_u16(),
         headers,
-        body: String::from_utf8_lossy(&body).into_owned(),
+        body,
     })
-}
-
-fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    loop {
-        let line_end = data.windows(2).position(|w| w == b"\r\n")?;
-        let size_text = std::str::from_utf8(&data[..line_end]).ok()?;
-        let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
-        data = &data[line_end + 2..];
-        if size == 0 {
-            return Some(out);
-        }
-        out.extend_from_slice(data.get(..size)?);
-        data = data.get(size + 2..)?;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn form_encoding_matches_browsers() {
-        assert_eq!(form_encode("a b&c=d/é"), "a+b%26c%3Dd%2F%C3%A9");
-    }
-
-    #[test]
-    fn parses_chunked_responses() {
-        let raw = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
-        let response = parse(raw).unwrap();
-        assert_eq!(response.status, 200);
-        assert_eq!(response.body, "abcde");
-    }
 }
