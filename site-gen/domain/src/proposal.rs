@@ -137,7 +137,16 @@ impl ProposalForm {
         .ok()
         .flatten();
         let email = normalize_email(&self.email)
-            .map_err(|m| error(field::EMAIL, format!("Enter a valid email address: {m}.")))
+            // The detailed reasons are written for content files; people filling in a form
+            // need only the rule.
+            .map_err(|_| {
+                error(
+                    field::EMAIL,
+                    format!(
+                        "Enter an email address like name@example.ca, up to {MAX_EMAIL} characters."
+                    ),
+                )
+            })
             .ok();
         let phone = line(&self.phone, limits::PHONE, false, "a phone number")
             .and_then(|phone| match phone {
