@@ -1,6 +1,9 @@
 //! `site-gen build` on the example content at the fixed test clock: pages, statuses, drafts,
 //! privacy, feed and calendar formats, and the private registry.
 
+mod common;
+
+use common::{repo, site_copy};
 use site_gen::build::{BuildOptions, build_site};
 use site_gen::content;
 use std::collections::HashSet;
@@ -9,31 +12,6 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 const NOW: &str = "2026-11-24T12:00:00-08:00";
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// A copy of the example content and theme in a fresh folder (the build writes next to them).
-fn site_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&repo().join("content"), &dir.path().join("content"));
-    copy_dir(&repo().join("themes"), &dir.path().join("themes"));
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 fn options(drafts: bool) -> BuildOptions {
     BuildOptions {

@@ -1,38 +1,12 @@
 //! `site-gen check` as product owners and CI run it: the real binary on a copy of the repository's
 //! content with one file per kind of mistake, hostile files included.
 
+mod common;
+
+use common::{repo, site_copy as site};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-
-/// The repository root (the workspace holding `content/` and `themes/`).
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("site-gen sits in the workspace")
-        .to_owned()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// A temporary site root with a copy of the repository's `content/` and `themes/`.
-fn site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&repo().join("content"), &dir.path().join("content"));
-    copy_dir(&repo().join("themes"), &dir.path().join("themes"));
-    dir
-}
 
 fn site_gen(root: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_site-gen"))

@@ -1,10 +1,12 @@
 //! `site-gen serve` end to end: the real binary on a copy of the repository's content and theme,
 //! spoken to over plain HTTP/1.1.
 
+mod common;
+
 use cwu_domain::proposal::{ACCEPTED, field};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -32,11 +34,7 @@ struct Response {
 impl Serve {
     /// Copies `content/` and `themes/` into a temporary site and serves it on a free port.
     fn start() -> Serve {
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let site = tempfile::tempdir().unwrap();
-        for folder in ["content", "themes"] {
-            copy_tree(&repo.join(folder), &site.path().join(folder));
-        }
+        let site = common::site_copy();
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -117,19 +115,6 @@ impl Serve {
         let path = self.path(relative);
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, edit(&text)).unwrap();
-    }
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
     }
 }
 
