@@ -282,6 +282,17 @@ async fn submit(app: &App, email: &str, proposal: &str) -> Response<Bytes> {
     app.handle(post(encode(&fields(email, proposal)))).await
 }
 
+/// Asserts that `response` accepted the proposal (303 to the receipt) and returns the receipt URL.
+fn accepted(response: &Response<Bytes>) -> String {
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        text(response)
+    );
+    location(response)
+}
+
 fn location(response: &Response<Bytes>) -> String {
     response
         .headers()
@@ -386,14 +397,7 @@ pub async fn concurrent_identical_posts_make_one_record(store: Arc<dyn ProposalS
     }
     let mut locations = Vec::new();
     while let Some(response) = tasks.join_next().await {
-        let response = response.expect("task");
-        assert_eq!(
-            response.status(),
-            StatusCode::SEE_OTHER,
-            "{}",
-            text(&response)
-        );
-        locations.push(location(&response));
+        locations.push(accepted(&response.expect("task")));
     }
     locations.dedup();
     assert_eq!(locations.len(), 1, "every post got the same receipt");
@@ -455,13 +459,7 @@ pub async fn concurrent_distinct_proponents(store: Arc<dyn ProposalStore>) {
         });
     }
     while let Some(response) = tasks.join_next().await {
-        let response = response.expect("task");
-        assert_eq!(
-            response.status(),
-            StatusCode::SEE_OTHER,
-            "{}",
-            text(&response)
-        );
+        accepted(&response.expect("task"));
     }
     assert_eq!(store.proposals(OPEN).await.expect("list").len(), 200);
     app.drain_outbox().await;
