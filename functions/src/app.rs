@@ -3,6 +3,7 @@
 //! The Lambda binaries and `site-gen serve` build one `App` each and pass it every request;
 //! the handlers themselves are plain functions in [`crate::submit`] and [`crate::receipt`].
 
+use crate::config::{Config, RECEIPT_PATH, SUBMIT_PATH};
 use crate::mail::Mailer;
 use crate::outbox::{self, DrainReport};
 use crate::registry_source::RegistrySource;
@@ -12,33 +13,6 @@ use bytes::Bytes;
 use http::{Method, Request, Response};
 use jiff::Timestamp;
 use std::sync::Arc;
-
-/// Where the form posts (site.yaml `form_action`).
-pub const SUBMIT_PATH: &str = "/api/proposals";
-/// The receipt page a successful submission redirects to.
-pub const RECEIPT_PATH: &str = "/api/proposals/receipt";
-
-/// Settings that come from the environment (Lambda) or the site folder (local).
-#[derive(Clone)]
-pub struct Config {
-    /// The sender of every mail, e.g. `Code With Us <noreply@cwu.example.ca>` (`MAIL_FROM`).
-    pub mail_from: String,
-    /// Secret that salts client IP hashes and signs receipt links (`IP_HASH_SALT`).
-    pub secret: String,
-    /// What the submit handler sends right after storing a proposal.
-    pub after_submit: AfterSubmit,
-}
-
-/// Mail sending done by the submit handler itself, after the proposal is stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AfterSubmit {
-    /// Nothing: a separate sender (e.g. the `send-mail` function) does it all.
-    Nothing,
-    /// The new proposal's mails (failures stay pending for the sender).
-    SendNew,
-    /// The new proposal's mails, then every other pending mail (local: no separate sender).
-    DrainAll,
-}
 
 /// Today's time; replaced in tests.
 pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;

@@ -1,7 +1,9 @@
 //! Proposal form handlers, run on AWS Lambda or locally by `site-gen serve`.
 //!
 //! - [`form`]: the proposal form's HTML (static page and 422 page).
-//! - [`App`]: routes `/api/…` requests to the handlers ([`submit`], [`receipt`]).
+//! - [`config`]: the handlers' settings and route paths (a leaf: everything may use it).
+//! - [`App`]: routes `/api/…` requests to the handlers ([`submit`], [`receipt`]); [`record`] is
+//!   the versioning protocol that stores a proposal, [`compose_mail`] writes its two mails.
 //! - [`store::ProposalStore`] and [`mail::Mailer`]: the storage and mail contracts; the local
 //!   implementations are in [`local`], the AWS ones under the `aws` feature.
 //! - [`outbox`]: sends stored mail with claims and retries.
@@ -16,14 +18,16 @@
 pub mod app;
 #[cfg(feature = "aws")]
 pub mod aws;
+pub mod compose_mail;
+pub mod config;
 pub mod decode;
 pub mod form;
 pub mod ids;
 pub mod local;
 pub mod mail;
-pub mod message;
 pub mod outbox;
 pub mod receipt;
+pub mod record;
 pub mod registry_source;
 pub mod response;
 pub mod store;
@@ -31,7 +35,8 @@ pub mod submit;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
-pub use app::{AfterSubmit, App, Config};
+pub use app::App;
+pub use config::{AfterSubmit, Config};
 pub use form::{FormTarget, render_form};
 pub use mail::{Mailer, OutboxMail};
 pub use registry_source::{RegistryFile, RegistrySource};

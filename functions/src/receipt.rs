@@ -4,7 +4,7 @@
 //! them keyed by the app's secret: nothing private (no email, no name), and it cannot be
 //! forged to show a receipt for a proposal that was never accepted.
 
-use crate::app::{Config, RECEIPT_PATH};
+use crate::config::{Config, RECEIPT_PATH};
 use crate::response::{message, page};
 use bytes::Bytes;
 use cwu_domain::Registry;
@@ -58,7 +58,7 @@ fn verified(request: &Request<Bytes>, secret: &str) -> Option<(String, String, u
 /// Handles `GET /api/proposals/receipt?…`: 200 with the receipt, 404 when the link is not one
 /// this app signed.
 pub fn receipt(request: &Request<Bytes>, registry: &Registry, config: &Config) -> Response<Bytes> {
-    let Some((slug, id, version)) = verified(request, &config.secret) else {
+    let Some((slug, id, version)) = verified(request, &config.signing_key) else {
         return message(
             StatusCode::NOT_FOUND,
             Some(registry),

@@ -80,7 +80,7 @@ pub enum StoreError {
 ///   still `expected` (`None`: no proposal for the key yet, i.e. `attribute_not_exists`).
 ///   Otherwise it writes nothing and returns [`StoreError::Conflict`]. Any other failure
 ///   writes nothing and returns [`StoreError::Unavailable`].
-/// - **Versions and idempotency** are decided by [`crate::submit::record`], not by the store:
+/// - **Versions and idempotency** are decided by [`crate::record::record`], not by the store:
 ///   it reads the current version, returns it unchanged when the content hash is identical,
 ///   otherwise writes version + 1 conditionally and re-reads on conflict. So 50 concurrent
 ///   identical posts give one record with one version, and concurrent different posts each

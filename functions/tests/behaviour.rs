@@ -21,13 +21,4 @@ macro_rules! scenario {
     )*};
 }
 
-scenario!(
-    resubmission_keeps_history,
-    identical_post_is_idempotent,
-    concurrent_identical_posts_make_one_record,
-    concurrent_changes_lose_no_version,
-    concurrent_distinct_proponents,
-    failing_mailer_sends_every_mail_once,
-    claims_are_exclusive,
-    hostile_bodies_are_refused_safely,
-);
+functions::behaviour_scenarios!(scenario);

@@ -1,9 +1,13 @@
-//! Command-line arguments and dispatch to each command.
+//! Command-line arguments and dispatch to each command: the only module that knows clap. It
+//! turns arguments into the commands' plain options ([`crate::cmd`]).
 
 use clap::{Parser, Subcommand, ValueEnum};
 use jiff::Timestamp;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+use crate::cmd::{self, check};
+use crate::render::BuildOptions;
 
 /// Builds, checks and serves the Code With Us site.
 #[derive(Debug, Parser)]
@@ -51,7 +55,7 @@ pub struct CheckArgs {
     pub drafts: bool,
 }
 
-/// Output formats for `check`.
+/// Output formats for `check` (the command line's names for [`check::Format`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// rustc-like reports with source snippets.
@@ -92,14 +96,41 @@ fn parse_now(text: &str) -> Result<Timestamp, String> {
     cwu_domain::when::parse_moment(text)
 }
 
+impl From<Format> for check::Format {
+    fn from(format: Format) -> Self {
+        match format {
+            Format::Human => check::Format::Human,
+            Format::Github => check::Format::Github,
+        }
+    }
+}
+
+impl BuildArgs {
+    /// The renderer's options: `--now` resolved (see [`cmd::build_now`]).
+    fn options(&self) -> anyhow::Result<BuildOptions> {
+        Ok(BuildOptions {
+            now: cmd::build_now(self.now)?,
+            drafts: self.drafts,
+        })
+    }
+}
+
 impl Cli {
     /// Runs the chosen command and turns its outcome into an exit status.
     pub fn run(self) -> ExitCode {
+        let root = &self.root;
         let result = match self.command {
-            Command::Build(args) => crate::build::run(&self.root, &args),
-            Command::Check(args) => crate::check::run(&self.root, &args),
-            Command::Serve(args) => crate::serve::run(&self.root, &args),
-            Command::New(args) => crate::new::run(&self.root, &args),
+            Command::Build(args) => args
+                .options()
+                .and_then(|options| cmd::build::run(root, &options)),
+            Command::Check(args) => check::run(root, args.drafts, args.format.into()),
+            Command::Serve(args) => args
+                .build
+                .options()
+                .and_then(|options| cmd::serve::run(root, args.port, &options)),
+            Command::New(args) => match args.kind {
+                NewKind::Opportunity => cmd::new::opportunity(root, &args.slug),
+            },
         };
         match result {
             Ok(code) => code,

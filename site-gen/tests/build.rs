@@ -4,8 +4,8 @@
 mod common;
 
 use common::{repo, site_copy};
-use site_gen::build::{BuildOptions, build_site};
 use site_gen::content;
+use site_gen::render::{BuildOptions, build_site};
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -440,7 +440,7 @@ fn cards_stay_small() {
     let content = examples();
     let now = options(false).now;
     for page in &content.opportunities {
-        let card = site_gen::build::views::Card::new(&page.opportunity, now);
+        let card = site_gen::render::views::Card::new(&page.opportunity, now);
         let json = serde_json::to_string(&card).unwrap();
         assert!(
             json.len() < 2_000,
@@ -482,7 +482,7 @@ fn content_problems_stop_the_build() {
     )
     .unwrap();
     match build_site(dir.path(), &options(false)) {
-        Err(site_gen::build::BuildError::Content(problems)) => assert!(!problems.0.is_empty()),
+        Err(site_gen::render::BuildError::Content(problems)) => assert!(!problems.0.is_empty()),
         other => panic!("expected content problems, got {other:?}"),
     }
     assert!(!dir.path().join("public").exists());
@@ -536,7 +536,7 @@ fn synthetic_thousand_opportunities() {
     let loaded = content::load(dir.path()).unwrap();
     eprintln!("load: {:?}", started.elapsed());
     let render = std::time::Instant::now();
-    site_gen::build::build_content(dir.path(), &loaded, &options(false)).unwrap();
+    site_gen::render::build_content(dir.path(), &loaded, &options(false)).unwrap();
     eprintln!("render: {:?}", render.elapsed());
     if std::env::var_os("KEEP_SYNTHETIC").is_some() {
         eprintln!("kept in {}", dir.keep().display());

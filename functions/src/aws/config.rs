@@ -13,8 +13,9 @@ pub struct Settings {
     pub registry_path: PathBuf,
     /// SES configuration set for delivery events, if any (`SES_CONFIGURATION_SET`).
     pub configuration_set: Option<String>,
-    /// Secret salt for hashing client IPs (`IP_HASH_SALT`).
-    pub ip_hash_salt: String,
+    /// The key that signs receipt links and salts client IP hashes (`IP_HASH_SALT`, the name
+    /// deployments already use); see [`crate::Config::signing_key`].
+    pub signing_key: String,
 }
 
 /// What `send-mail` needs: the mails carry their own sender and recipients.
@@ -62,7 +63,7 @@ impl Settings {
             mail_from: required("MAIL_FROM")?,
             registry_path: required("REGISTRY_PATH")?.into(),
             configuration_set: value("SES_CONFIGURATION_SET"),
-            ip_hash_salt: required("IP_HASH_SALT")?,
+            signing_key: required("IP_HASH_SALT")?,
         })
     }
 }

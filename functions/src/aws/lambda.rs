@@ -2,7 +2,8 @@
 //! handlers take, plus building the AWS-backed [`App`] once per Lambda instance.
 
 use super::{DynamoStore, SesMailer, Settings};
-use crate::app::{AfterSubmit, App, Config};
+use crate::app::App;
+use crate::config::{AfterSubmit, Config};
 use crate::registry_source::RegistryFile;
 use crate::submit::ClientIp;
 use aws_config::SdkConfig;
@@ -25,7 +26,7 @@ pub fn app(sdk: &SdkConfig, settings: &Settings) -> App {
         Arc::new(RegistryFile::new(&settings.registry_path)),
         Config {
             mail_from: settings.mail_from.clone(),
-            secret: settings.ip_hash_salt.clone(),
+            signing_key: settings.signing_key.clone(),
             // Try at once; the stream-triggered `send-mail` picks up whatever is left.
             after_submit: AfterSubmit::SendNew,
         },

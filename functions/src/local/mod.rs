@@ -7,7 +7,8 @@ mod store;
 pub use mailer::EmlMailer;
 pub use store::RedbStore;
 
-use crate::app::{AfterSubmit, App, Config};
+use crate::app::App;
+use crate::config::{AfterSubmit, Config};
 use crate::registry_source::RegistryFile;
 use crate::store::StoreError;
 use std::path::{Path, PathBuf};
@@ -113,7 +114,7 @@ pub fn open(site_root: impl AsRef<Path>) -> Result<App, OpenError> {
     })?;
     let config = Config {
         mail_from: std::env::var("MAIL_FROM").unwrap_or_else(|_| DEFAULT_MAIL_FROM.to_owned()),
-        secret: secret(&paths.secret)?,
+        signing_key: secret(&paths.secret)?,
         after_submit: AfterSubmit::DrainAll,
     };
     let app = App::new(

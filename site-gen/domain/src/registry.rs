@@ -118,7 +118,7 @@ impl Registry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::opportunity::tests::valid;
+    use crate::opportunity::rules::tests::valid;
 
     #[test]
     fn round_trips_and_renders_pages() {

@@ -1,8 +1,8 @@
 //! Internal links: finding site-absolute links (`/wiki/faq/`) in Markdown with pulldown-cmark,
 //! and checking each against the pages the build will generate.
 
-use super::analyse::suggest;
-use crate::diagnostics::{Diagnostic, Kind};
+use super::diagnostics::{Diagnostic, Kind};
+use super::suggest::suggest;
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use std::collections::HashSet;
 use std::path::Path;

@@ -6,23 +6,27 @@
 //! broken one is analysed again to say precisely what is wrong where.
 
 pub(crate) mod analyse;
+pub mod config;
+pub mod diagnostics;
 mod front_matter;
 mod links;
 mod locate;
 mod opportunity;
 pub(crate) mod source;
+mod suggest;
 mod wiki;
+pub(crate) mod yaml;
 
+pub use diagnostics::MAX_FILE_BYTES;
 pub use front_matter::{Split, SplitError, split};
 pub use links::{LinkRef, markdown_links};
 pub use locate::locate;
-pub use source::MAX_FILE_BYTES;
 pub use wiki::wiki_url;
 
-use crate::config::SiteConfig;
-use crate::diagnostics::{Diagnostic, Diagnostics, Kind};
+use config::SiteConfig;
 use cwu_domain::Opportunity;
 use cwu_domain::opportunity::slugify;
+use diagnostics::{Diagnostic, Diagnostics, Kind};
 use links::Targets;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -97,7 +101,7 @@ pub fn load(root: &Path) -> Result<Content, Diagnostics> {
 /// Reads and validates everything in `root/content/`, reporting every problem at once.
 pub fn load_with(root: &Path, options: LoadOptions) -> Result<Content, Diagnostics> {
     let mut problems = Vec::new();
-    let config = crate::config::load(root)
+    let config = config::load(root)
         .map_err(|found| problems.extend(found))
         .ok();
 

@@ -1,11 +1,12 @@
 //! Reading one opportunity file: the fast path (deserialize once, validate) and, only when that
 //! fails, the slow path that reports every problem with its line.
 
-use super::analyse::{Schema, Yaml, analyse, cap, is_placeholder, parse_fast};
+use super::analyse::{Schema, analyse, is_placeholder};
+use super::diagnostics::{Diagnostic, Kind};
 use super::front_matter::{SplitError, split};
 use super::links::{LinkRef, markdown_links};
+use super::yaml::{Yaml, cap, parse_fast};
 use super::{OpportunityPage, Read, locate};
-use crate::diagnostics::{Diagnostic, Kind};
 use cwu_domain::opportunity::{FIELDS, NESTED_FIELDS};
 use cwu_domain::{FieldPath, FrontMatter, Opportunity, Problem};
 use std::collections::HashMap;
@@ -194,7 +195,7 @@ pub fn is_draft(opportunity: &Opportunity) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::analyse::MAX_PROBLEMS_PER_FILE;
+    use crate::content::yaml::MAX_PROBLEMS_PER_FILE;
 
     const VALID: &str = "---
 title: \"Permit status API\"

@@ -1,13 +1,9 @@
 //! Reading a content file as text, turning every way that can fail (missing, too big, binary,
 //! not UTF-8) into a diagnostic instead of an error that stops the run.
 
-use crate::diagnostics::{Diagnostic, Kind};
+use super::diagnostics::{Diagnostic, Kind, MAX_FILE_BYTES};
 use std::io::Read;
 use std::path::Path;
-
-/// Content files larger than this are refused: they are hand-written text, and a cap keeps
-/// `check` fast and safe on anything pasted into `content/` by mistake.
-pub const MAX_FILE_BYTES: usize = 1024 * 1024;
 
 /// Reads `root/relative` as UTF-8 text without a byte order mark.
 pub fn read_text(root: &Path, relative: &Path) -> Result<String, Diagnostic> {

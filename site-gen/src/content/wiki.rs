@@ -1,11 +1,12 @@
 //! Wiki pages (`content/wiki/**/*.md`) and the home intro (`content/index.md`): their small
 //! front matter, and the URL each wiki file becomes.
 
-use super::analyse::{Schema, Yaml, analyse, cap, parse_fast};
+use super::analyse::{Schema, analyse};
+use super::diagnostics::{Diagnostic, Kind};
 use super::front_matter::split;
 use super::links::{LinkRef, markdown_links};
+use super::yaml::{Yaml, cap, parse_fast};
 use super::{HomePage, Read, WikiPage};
-use crate::diagnostics::{Diagnostic, Kind};
 use cwu_domain::FieldPath;
 use cwu_domain::opportunity::check_slug;
 use serde::Deserialize;

@@ -340,7 +340,7 @@ mod tests {
             id: "01JDQ0000000000000000000AA".into(),
             version: 2,
             submitted_at: testing::now(),
-            content_hash: crate::submit::content_hash(&fields),
+            content_hash: crate::record::content_hash(&fields),
             fields,
             terms_accepted_at: testing::now(),
             client_ip_hash: None,

@@ -5,271 +5,26 @@
 //! Each scenario takes a fresh, empty store and drives it through [`App::handle`] with real
 //! HTTP requests, a fixture [`Registry`] and the fixed test clock [`NOW`]; failures panic.
 
-use crate::app::{AfterSubmit, App, Clock, Config, SUBMIT_PATH};
-use crate::mail::{MailError, MailKind, MailState, Mailer, OutboxMail};
-use crate::store::{ProposalKey, ProposalStore, StoreError, StoredProposal};
-use async_trait::async_trait;
+mod fakes;
+mod fixtures;
+
+pub use fakes::{RecordingMailer, UnavailableStore};
+pub use fixtures::{
+    CANCELLED, CLOSED, MAIL_FROM, NOW, OPEN, OWNER_EMAIL, TERMS, app_at, encode, fields, now, post,
+    registry, text,
+};
+
+use crate::app::App;
+use crate::config::AfterSubmit;
+use crate::mail::{MailKind, MailState};
+use crate::store::{ProposalKey, ProposalStore};
 use bytes::Bytes;
-use cwu_domain::opportunity::{Contact, Criterion, Lifecycle};
-use cwu_domain::proposal::{ACCEPTED, field};
-use cwu_domain::registry::{MAIN_MARKER, SiteInfo, TITLE_MARKER};
-use cwu_domain::{Registry, RegistryEntry, Reward};
-use http::{Request, Response, StatusCode, header};
-use jiff::{SignedDuration, Timestamp};
-use std::collections::{BTreeMap, HashMap};
+use cwu_domain::proposal::field;
+use http::{Response, StatusCode, header};
+use jiff::SignedDuration;
+use std::collections::HashMap;
 use std::future::Future;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-
-/// The fixed test clock: 2026-11-24T12:00:00-08:00.
-pub fn now() -> Timestamp {
-    NOW.parse().expect("a valid instant")
-}
-/// [`now`] as text.
-pub const NOW: &str = "2026-11-24T12:00:00-08:00";
-/// An opportunity open at [`NOW`] (deadline 2027-03-12, 4 PM Vancouver).
-pub const OPEN: &str = "permit-api";
-/// An opportunity whose deadline passed before [`NOW`].
-pub const CLOSED: &str = "closed-dashboard";
-/// A cancelled opportunity.
-pub const CANCELLED: &str = "cancelled-portal";
-/// The terms version of the fixture site.
-pub const TERMS: &str = "2026-06";
-/// The product owner of every fixture opportunity.
-pub const OWNER_EMAIL: &str = "priya.sandhu@gov.bc.ca";
-/// The sender of every fixture mail.
-pub const MAIL_FROM: &str = "Code With Us <noreply@cwu.example.ca>";
-
-fn entry(slug: &str, title: &str, deadline: &str, lifecycle: Lifecycle) -> RegistryEntry {
-    RegistryEntry {
-        slug: slug.into(),
-        title: title.into(),
-        url: format!("https://cwu.example.ca/opportunities/{slug}/"),
-        organization: "Ministry of Forests".into(),
-        owner: Contact {
-            name: "Priya Sandhu".into(),
-            email: OWNER_EMAIL.into(),
-        },
-        reward: Reward::new(25_000).expect("valid reward"),
-        deadline: deadline.parse().expect("valid deadline"),
-        lifecycle,
-        awarded: false,
-        proposal_requirements: vec!["Describe your approach.".into()],
-        evaluation_criteria: vec![
-            Criterion {
-                criterion: "Approach".into(),
-                points: 60,
-            },
-            Criterion {
-                criterion: "Experience <with> Rust & APIs".into(),
-                points: 40,
-            },
-        ],
-        questions: "https://github.com/bcgov/permit-status/issues/1".into(),
-    }
-}
-
-/// A registry with [`OPEN`], [`CLOSED`] and [`CANCELLED`] and a small valid page shell.
-pub fn registry() -> Registry {
-    let opportunities = [
-        entry(
-            OPEN,
-            "Permit status API for the Ministry of Forests",
-            "2027-03-13T00:00:00Z",
-            Lifecycle::Published,
-        ),
-        entry(
-            CLOSED,
-            "Wildfire dashboard",
-            "2026-11-02T00:00:00Z",
-            Lifecycle::Published,
-        ),
-        entry(
-            CANCELLED,
-            "Parks portal",
-            "2027-03-13T00:00:00Z",
-            Lifecycle::Cancelled,
-        ),
-    ];
-    Registry {
-        generated_at: now(),
-        site: SiteInfo {
-            title: "Code With Us".into(),
-            base_url: "https://cwu.example.ca".into(),
-            contact_email: "codewithus@gov.bc.ca".into(),
-            terms_version: TERMS.into(),
-        },
-        page_shell: format!(
-            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{TITLE_MARKER} | Code With Us</title></head><body><main id=\"main\">{MAIN_MARKER}</main></body></html>"
-        ),
-        opportunities: opportunities
-            .into_iter()
-            .map(|e| (e.slug.clone(), e))
-            .collect::<BTreeMap<_, _>>(),
-    }
-}
-
-/// A mailer that records what it sends and fails the first `fail_first` attempts.
-#[derive(Default)]
-pub struct RecordingMailer {
-    fail_first: AtomicUsize,
-    attempts: AtomicUsize,
-    sent: Mutex<Vec<OutboxMail>>,
-}
-
-impl RecordingMailer {
-    /// A mailer failing its first `n` attempts, then succeeding.
-    pub fn failing_first(n: usize) -> Self {
-        RecordingMailer {
-            fail_first: AtomicUsize::new(n),
-            ..RecordingMailer::default()
-        }
-    }
-
-    /// Every mail sent, in order.
-    pub fn sent(&self) -> Vec<OutboxMail> {
-        self.sent.lock().unwrap_or_else(|p| p.into_inner()).clone()
-    }
-
-    /// How many times `send` was called.
-    pub fn attempts(&self) -> usize {
-        self.attempts.load(Ordering::SeqCst)
-    }
-}
-
-#[async_trait]
-impl Mailer for RecordingMailer {
-    async fn send(&self, mail: &OutboxMail) -> Result<(), MailError> {
-        self.attempts.fetch_add(1, Ordering::SeqCst);
-        let failing = self
-            .fail_first
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-            .is_ok();
-        if failing {
-            return Err(MailError("simulated mail service outage".into()));
-        }
-        self.sent
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(mail.clone());
-        Ok(())
-    }
-}
-
-/// A store whose every operation fails as if the database were unreachable.
-pub struct UnavailableStore;
-
-#[async_trait]
-impl ProposalStore for UnavailableStore {
-    async fn current(&self, _: &ProposalKey) -> Result<Option<StoredProposal>, StoreError> {
-        Err(down())
-    }
-    async fn put_version(
-        &self,
-        _: Option<u32>,
-        _: &StoredProposal,
-        _: &[OutboxMail],
-    ) -> Result<(), StoreError> {
-        Err(down())
-    }
-    async fn history(&self, _: &ProposalKey) -> Result<Vec<StoredProposal>, StoreError> {
-        Err(down())
-    }
-    async fn proposals(&self, _: &str) -> Result<Vec<StoredProposal>, StoreError> {
-        Err(down())
-    }
-    async fn pending_mail(&self, _: usize) -> Result<Vec<String>, StoreError> {
-        Err(down())
-    }
-    async fn mail(&self, _: &str) -> Result<Option<OutboxMail>, StoreError> {
-        Err(down())
-    }
-    async fn claim_mail(
-        &self,
-        _: &str,
-        _: Timestamp,
-        _: Timestamp,
-    ) -> Result<Option<OutboxMail>, StoreError> {
-        Err(down())
-    }
-    async fn mark_sent(&self, _: &str, _: &str, _: Timestamp) -> Result<bool, StoreError> {
-        Err(down())
-    }
-    async fn release_mail(
-        &self,
-        _: &str,
-        _: &str,
-        _: &str,
-        _: Timestamp,
-    ) -> Result<bool, StoreError> {
-        Err(down())
-    }
-}
-
-fn down() -> StoreError {
-    StoreError::Unavailable("simulated outage".into())
-}
-
-/// An app over `store` and `mailer` with the fixture registry and a clock fixed at `at`.
-pub fn app_at(
-    store: Arc<dyn ProposalStore>,
-    mailer: Arc<dyn Mailer>,
-    after_submit: AfterSubmit,
-    at: Timestamp,
-) -> App {
-    let clock: Clock = Arc::new(move || at);
-    App::new(
-        store,
-        mailer,
-        Arc::new(Arc::new(registry())),
-        Config {
-            mail_from: MAIL_FROM.into(),
-            secret: "test secret".into(),
-            after_submit,
-        },
-    )
-    .with_clock(clock)
-}
-
-/// A valid form for [`OPEN`] from `email`, as `(name, value)` pairs.
-pub fn fields(email: &str, proposal: &str) -> Vec<(&'static str, String)> {
-    vec![
-        (field::OPPORTUNITY, OPEN.into()),
-        (field::PROPONENT_TYPE, "individual".into()),
-        (field::LEGAL_NAME, "Ana Lee".into()),
-        (field::ORGANIZATION_NAME, String::new()),
-        (field::EMAIL, email.into()),
-        (field::PHONE, "250-555-0100".into()),
-        (field::PROPOSAL, proposal.into()),
-        (field::COMMENTS, String::new()),
-        (field::ACCEPT_TERMS, ACCEPTED.into()),
-        (field::TERMS_VERSION, TERMS.into()),
-        (field::HONEYPOT, String::new()),
-    ]
-}
-
-/// URL-encodes form pairs.
-pub fn encode(pairs: &[(&str, String)]) -> String {
-    let mut serializer = form_urlencoded::Serializer::new(String::new());
-    for (name, value) in pairs {
-        serializer.append_pair(name, value);
-    }
-    serializer.finish()
-}
-
-/// A browser-like form POST of `body` to the submit address.
-pub fn post(body: impl Into<Bytes>) -> Request<Bytes> {
-    Request::post(SUBMIT_PATH)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::USER_AGENT, "behaviour-suite/1")
-        .body(body.into())
-        .expect("a valid request")
-}
-
-/// The response body as text.
-pub fn text(response: &Response<Bytes>) -> String {
-    String::from_utf8_lossy(response.body()).into_owned()
-}
+use std::sync::Arc;
 
 fn key(email: &str) -> ProposalKey {
     ProposalKey {
@@ -682,18 +437,34 @@ fn hostile_status(name: &str, script: bool) -> StatusCode {
     }
 }
 
+/// Calls `$callback!(name, …)` with the name of every scenario in this module: the one list of
+/// them, used by [`run_all`] and by test files that give each scenario its own `#[test]`.
+#[macro_export]
+macro_rules! behaviour_scenarios {
+    ($callback:ident) => {
+        $callback!(
+            resubmission_keeps_history,
+            identical_post_is_idempotent,
+            concurrent_identical_posts_make_one_record,
+            concurrent_changes_lose_no_version,
+            concurrent_distinct_proponents,
+            failing_mailer_sends_every_mail_once,
+            claims_are_exclusive,
+            hostile_bodies_are_refused_safely,
+        );
+    };
+}
+
 /// Runs every scenario, each on a fresh store from `new_store`.
 pub async fn run_all<F, Fut>(mut new_store: F)
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Arc<dyn ProposalStore>>,
 {
-    resubmission_keeps_history(new_store().await).await;
-    identical_post_is_idempotent(new_store().await).await;
-    concurrent_identical_posts_make_one_record(new_store().await).await;
-    concurrent_changes_lose_no_version(new_store().await).await;
-    concurrent_distinct_proponents(new_store().await).await;
-    failing_mailer_sends_every_mail_once(new_store().await).await;
-    claims_are_exclusive(new_store().await).await;
-    hostile_bodies_are_refused_safely(new_store().await).await;
+    macro_rules! run_each {
+        ($($name:ident),* $(,)?) => {$(
+            $name(new_store().await).await;
+        )*};
+    }
+    crate::behaviour_scenarios!(run_each);
 }

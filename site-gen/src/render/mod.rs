@@ -1,7 +1,7 @@
-//! `site-gen build`: content and a theme into the static site in `public/` and the private
+//! The renderer: loaded content and a theme into the static site in `public/` and the private
 //! registry in `private/registry.json`.
 //!
-//! # Library API (used by `site-gen build`, `serve` and the tests)
+//! # Library API (used by the `build` and `serve` commands and the tests)
 //!
 //! - [`build_site`] loads `content/` and writes the whole site into `public/`: each file is
 //!   replaced atomically and only when its bytes changed, then files the build no longer produces
@@ -30,9 +30,8 @@ pub mod sitemap;
 pub mod templates;
 pub mod views;
 
-use crate::cli::BuildArgs;
+use crate::content::diagnostics::Diagnostics;
 use crate::content::{self, Content, LoadOptions, OpportunityPage, WikiPage};
-use crate::diagnostics::Diagnostics;
 use cwu_domain::Status;
 use highlight::Highlighter;
 use jiff::Timestamp;
@@ -40,9 +39,8 @@ use output::Output;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::time::{Duration, Instant};
 use templates::{TemplateError, Templates};
 use tera::Context;
@@ -114,53 +112,6 @@ fn io_at(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
     move |source| BuildError::Io {
         path: path.to_path_buf(),
         source,
-    }
-}
-
-/// `site-gen build`: builds `root` and prints a summary, or the content's problems (exit 1).
-pub fn run(root: &Path, args: &BuildArgs) -> anyhow::Result<ExitCode> {
-    let options = BuildOptions {
-        now: build_now(args.now)?,
-        drafts: args.drafts,
-    };
-    match build_site(root, &options) {
-        Ok(report) => {
-            println!(
-                "Built {} opportunities, {} wiki pages ({} files) into {} in {} ms",
-                report.opportunities,
-                report.wiki_pages,
-                report.files,
-                report.public_dir.display(),
-                report.elapsed.as_millis()
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(BuildError::Content(diagnostics)) => {
-            let diagnostics = diagnostics.sorted();
-            eprint!(
-                "{}",
-                diagnostics.render_human(root, std::io::stderr().is_terminal())
-            );
-            eprintln!("error: {}; nothing was built", diagnostics.summary());
-            Ok(ExitCode::FAILURE)
-        }
-        Err(other) => Err(other.into()),
-    }
-}
-
-/// "Now" for a build: `--now`, else `SOURCE_DATE_EPOCH` (seconds), else the clock.
-pub fn build_now(flag: Option<Timestamp>) -> anyhow::Result<Timestamp> {
-    if let Some(now) = flag {
-        return Ok(now);
-    }
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(text) if !text.trim().is_empty() => {
-            let seconds: i64 = text.trim().parse().map_err(|_| {
-                anyhow::anyhow!("SOURCE_DATE_EPOCH={text:?} is not a number of seconds")
-            })?;
-            Ok(Timestamp::from_second(seconds)?)
-        }
-        _ => Ok(Timestamp::now()),
     }
 }
 
@@ -769,12 +720,6 @@ struct StatusOption {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_now_flag_wins() {
-        let now: Timestamp = "2026-11-24T20:00:00Z".parse().unwrap();
-        assert_eq!(build_now(Some(now)).unwrap(), now);
-    }
 
     #[test]
     fn board_filter_lists_only_present_statuses_in_board_order() {

@@ -1,8 +1,9 @@
 //! `content/site.yaml`: the site-wide settings, and the checks each one must pass.
 
-use crate::content::analyse::{Schema, Yaml, analyse, parse_fast};
-use crate::content::source::read_text;
-use crate::diagnostics::{Diagnostic, Kind};
+use super::analyse::{Schema, analyse};
+use super::diagnostics::{Diagnostic, Kind};
+use super::source::read_text;
+use super::yaml::{Yaml, parse_fast};
 use cwu_domain::FieldPath;
 use serde::{Deserialize, Serialize};
 use std::path::Path;

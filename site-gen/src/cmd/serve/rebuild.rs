@@ -12,10 +12,10 @@
 //! only in case are checked by `site-gen check` and by full builds (any change outside
 //! opportunities and wiki pages, or a restart), not here, because checking them needs every page.
 
-use crate::build::output::Output;
-use crate::build::{BuildError, BuildOptions, Site, build_content};
+use crate::content::diagnostics::Diagnostics;
 use crate::content::{self, Content, LoadOptions};
-use crate::diagnostics::Diagnostics;
+use crate::render::output::Output;
+use crate::render::{BuildError, BuildOptions, Site, build_content};
 use cwu_domain::Status;
 use cwu_domain::opportunity::slugify;
 use std::collections::{BTreeMap, BTreeSet};

@@ -3,7 +3,6 @@
 //! Every field is explained where it is written. Values to fill in are `TODO` placeholders,
 //! which `check` rejects one by one with their line, so a half-filled file never publishes.
 
-use crate::cli::{NewArgs, NewKind};
 use anyhow::{Context, bail};
 use cwu_domain::opportunity::check_slug;
 use std::io::Write;
@@ -110,34 +109,30 @@ TODO: how often you review pull requests, meetings, and how to reach you. Questi
 GitHub issue so everyone sees the answers; see [how to submit a proposal](/wiki/how-to-submit/).
 "#;
 
-/// Writes the template for `args.slug`; never overwrites an existing file.
-pub fn run(root: &Path, args: &NewArgs) -> anyhow::Result<ExitCode> {
-    match args.kind {
-        NewKind::Opportunity => {
-            if let Err(message) = check_slug(&args.slug) {
-                bail!("{message}");
-            }
-            let relative = format!("content/opportunities/{}.md", args.slug);
-            let path = root.join(&relative);
-            if path.exists() {
-                bail!("{relative} already exists; choose another slug or edit that file");
-            }
-            if let Some(folder) = path.parent() {
-                std::fs::create_dir_all(folder)
-                    .with_context(|| format!("cannot create {}", folder.display()))?;
-            }
-            // create_new: a file appearing between the check and the write is not overwritten.
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-                .with_context(|| format!("cannot create {relative}"))?;
-            file.write_all(OPPORTUNITY_TEMPLATE.as_bytes())
-                .with_context(|| format!("cannot write {relative}"))?;
-            println!(
-                "wrote {relative}: replace every TODO, then run `site-gen check` to find what is left"
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+/// Writes the opportunity template for `slug`; never overwrites an existing file.
+pub fn opportunity(root: &Path, slug: &str) -> anyhow::Result<ExitCode> {
+    if let Err(message) = check_slug(slug) {
+        bail!("{message}");
     }
+    let relative = format!("content/opportunities/{slug}.md");
+    let path = root.join(&relative);
+    if path.exists() {
+        bail!("{relative} already exists; choose another slug or edit that file");
+    }
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("cannot create {}", folder.display()))?;
+    }
+    // create_new: a file appearing between the check and the write is not overwritten.
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .with_context(|| format!("cannot create {relative}"))?;
+    file.write_all(OPPORTUNITY_TEMPLATE.as_bytes())
+        .with_context(|| format!("cannot write {relative}"))?;
+    println!(
+        "wrote {relative}: replace every TODO, then run `site-gen check` to find what is left"
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -8,8 +8,7 @@
 
 mod rebuild;
 
-use crate::build::BuildOptions;
-use crate::cli::ServeArgs;
+use crate::render::BuildOptions;
 use anyhow::Context;
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -48,18 +47,14 @@ struct Server {
     reload: broadcast::Sender<()>,
 }
 
-/// Runs `serve` until interrupted.
-pub fn run(root: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode> {
+/// Runs `serve` on 127.0.0.1:`port` until interrupted.
+pub fn run(root: &Path, port: u16, options: &BuildOptions) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    runtime.block_on(serve(root.to_path_buf(), args))?;
+    runtime.block_on(serve(root.to_path_buf(), port, *options))?;
     Ok(ExitCode::SUCCESS)
 }
 
-async fn serve(root: PathBuf, args: &ServeArgs) -> anyhow::Result<()> {
-    let options = BuildOptions {
-        now: crate::build::build_now(args.build.now)?,
-        drafts: args.build.drafts,
-    };
+async fn serve(root: PathBuf, port: u16, options: BuildOptions) -> anyhow::Result<()> {
     let proposals = functions::local::open(&root).context("opening the local proposal store")?;
     let (reload, _) = broadcast::channel(16);
     let server = Arc::new(Server {
@@ -82,7 +77,7 @@ async fn serve(root: PathBuf, args: &ServeArgs) -> anyhow::Result<()> {
         .route("/api/{*rest}", axum::routing::any(api_request))
         .fallback(static_file)
         .with_state(Arc::clone(&server));
-    let address = SocketAddr::from(([127, 0, 0, 1], args.port));
+    let address = SocketAddr::from(([127, 0, 0, 1], port));
     let listener = tokio::net::TcpListener::bind(address)
         .await
         .with_context(|| {

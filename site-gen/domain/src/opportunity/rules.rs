@@ -1,15 +1,12 @@
-//! Opportunities: the front matter product owners write, and the validated model built from it.
-//!
-//! [`FrontMatter`] mirrors the YAML exactly, with every field optional so that one pass can report
-//! every missing or broken field. [`FrontMatter::validate`] applies the Code With Us rules and
-//! returns either an [`Opportunity`] or every [`Problem`] found.
+//! The Code With Us rules for an opportunity: [`FrontMatter::validate`] and the slug rules.
 
+use super::input::FrontMatter;
+use super::model::{Addendum, Award, Contact, Criterion, Lifecycle, Opportunity};
 use crate::email::normalize_email;
 use crate::money::Reward;
 use crate::problem::{FieldPath, Problem};
 use crate::when::parse_moment;
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
 
 /// Longest title, in characters.
 pub const MAX_TITLE: usize = 200;
@@ -19,189 +16,6 @@ pub const MAX_SHORT_TEXT: usize = 500;
 pub const MAX_SKILL: usize = 100;
 /// Evaluation criteria points must add up to this.
 pub const TOTAL_POINTS: i64 = 100;
-
-/// Every top-level front-matter key, in the order the reference documents them.
-pub const FIELDS: &[&str] = &[
-    "title",
-    "teaser",
-    "organization",
-    "product_owner",
-    "reward",
-    "location",
-    "remote",
-    "remote_details",
-    "skills",
-    "published",
-    "proposal_deadline",
-    "assignment_date",
-    "start_date",
-    "completion_date",
-    "repository",
-    "questions",
-    "acceptance_criteria",
-    "evaluation_criteria",
-    "proposal_requirements",
-    "addenda",
-    "status",
-    "award",
-];
-
-/// Keys allowed inside the nested mappings, as `parent.child`.
-pub const NESTED_FIELDS: &[&str] = &[
-    "product_owner.name",
-    "product_owner.email",
-    "evaluation_criteria.criterion",
-    "evaluation_criteria.points",
-    "addenda.date",
-    "addenda.text",
-    "award.proponent",
-    "award.date",
-];
-
-/// Where an opportunity is in its publishing life, as written in front matter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lifecycle {
-    /// Not public yet; built only with `--drafts`.
-    Draft,
-    /// Public; its status then follows from its dates and award.
-    Published,
-    /// Withdrawn; stays public with a notice.
-    Cancelled,
-}
-
-/// Front matter as written: every field optional so all problems can be reported at once.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[allow(missing_docs)]
-pub struct FrontMatter {
-    pub title: Option<String>,
-    pub teaser: Option<String>,
-    pub organization: Option<String>,
-    pub product_owner: Option<ContactInput>,
-    pub reward: Option<i64>,
-    pub location: Option<String>,
-    pub remote: Option<bool>,
-    pub remote_details: Option<String>,
-    pub skills: Option<Vec<String>>,
-    pub published: Option<String>,
-    pub proposal_deadline: Option<String>,
-    pub assignment_date: Option<String>,
-    pub start_date: Option<String>,
-    pub completion_date: Option<String>,
-    pub repository: Option<String>,
-    pub questions: Option<String>,
-    pub acceptance_criteria: Option<Vec<String>>,
-    pub evaluation_criteria: Option<Vec<CriterionInput>>,
-    pub proposal_requirements: Option<Vec<String>>,
-    pub addenda: Option<Vec<AddendumInput>>,
-    pub status: Option<Lifecycle>,
-    pub award: Option<AwardInput>,
-}
-
-/// `product_owner` as written.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[allow(missing_docs)]
-pub struct ContactInput {
-    pub name: Option<String>,
-    pub email: Option<String>,
-}
-
-/// One `evaluation_criteria` entry as written.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[allow(missing_docs)]
-pub struct CriterionInput {
-    pub criterion: Option<String>,
-    pub points: Option<i64>,
-}
-
-/// One `addenda` entry as written.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[allow(missing_docs)]
-pub struct AddendumInput {
-    pub date: Option<String>,
-    pub text: Option<String>,
-}
-
-/// `award` as written.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[allow(missing_docs)]
-pub struct AwardInput {
-    pub proponent: Option<String>,
-    pub date: Option<String>,
-}
-
-/// A person to contact. The product owner's email is private: never render it publicly.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Contact {
-    /// Full name, shown publicly.
-    pub name: String,
-    /// Normalized email, private.
-    pub email: String,
-}
-
-/// One scored criterion.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Criterion {
-    /// What is scored.
-    pub criterion: String,
-    /// Its weight; all criteria add up to 100.
-    pub points: u32,
-}
-
-/// A change published after the opportunity went out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Addendum {
-    /// When it was published.
-    pub date: Timestamp,
-    /// What changed (Markdown).
-    pub text: String,
-}
-
-/// Who won the work, and when it was assigned.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Award {
-    /// The successful proponent's public name.
-    pub proponent: String,
-    /// When the award was made.
-    pub date: Timestamp,
-}
-
-/// A validated opportunity. Deliberately not `Serialize`: templates get purpose-built views so the
-/// owner's email cannot leak into public pages by accident.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[allow(missing_docs)]
-pub struct Opportunity {
-    pub slug: String,
-    pub title: String,
-    pub teaser: String,
-    pub organization: String,
-    pub product_owner: Contact,
-    pub reward: Reward,
-    pub location: String,
-    pub remote: bool,
-    pub remote_details: Option<String>,
-    pub skills: Vec<String>,
-    /// When the opportunity went public; dates its feed item so readers see it once.
-    pub published: Option<Timestamp>,
-    pub proposal_deadline: Timestamp,
-    pub assignment_date: Timestamp,
-    pub start_date: Timestamp,
-    pub completion_date: Option<Timestamp>,
-    pub repository: String,
-    pub questions: String,
-    pub acceptance_criteria: Vec<String>,
-    pub evaluation_criteria: Vec<Criterion>,
-    pub proposal_requirements: Vec<String>,
-    /// Newest first.
-    pub addenda: Vec<Addendum>,
-    pub lifecycle: Lifecycle,
-    pub award: Option<Award>,
-}
 
 /// Checks a slug (the file name without `.md`): lowercase letters, digits and single hyphens.
 pub fn check_slug(slug: &str) -> Result<(), String> {
@@ -752,6 +566,9 @@ impl FrontMatter {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::opportunity::input::{
+        AddendumInput, AwardInput, ContactInput, CriterionInput, FIELDS,
+    };
 
     /// A complete, valid front matter for tests to break one field at a time.
     pub(crate) fn valid() -> FrontMatter {

@@ -5,6 +5,11 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnost
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// Content files larger than this are refused when read, and never shown as snippets: they are
+/// hand-written text, and a cap keeps `check` fast and safe on anything pasted into `content/`
+/// by mistake. Defined here, below the reading code, because reports need it too.
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+
 /// What sort of problem a diagnostic is; its title in reports and annotations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
@@ -209,7 +214,7 @@ impl SourceCache {
             .or_insert_with(|| {
                 let bytes = std::fs::read(root.join(file)).ok()?;
                 let text = String::from_utf8(bytes).ok()?;
-                let printable = text.len() <= crate::content::MAX_FILE_BYTES
+                let printable = text.len() <= MAX_FILE_BYTES
                     && !text.contains(|c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
                 printable.then_some(text)
             })

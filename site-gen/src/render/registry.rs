@@ -1,7 +1,7 @@
 //! `private/registry.json`: what the proposal functions need, written outside `public/`.
 
 use super::output::write_atomic;
-use crate::config::SiteConfig;
+use crate::content::config::SiteConfig;
 use cwu_domain::registry::SiteInfo;
 use cwu_domain::{Opportunity, Registry, RegistryEntry};
 use jiff::Timestamp;

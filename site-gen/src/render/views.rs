@@ -7,7 +7,7 @@
 
 use super::highlight::Highlighter;
 use super::markdown::{self, TocEntry};
-use crate::config::SiteConfig;
+use crate::content::config::SiteConfig;
 use crate::content::{OpportunityPage, WikiPage};
 use cwu_domain::opportunity::slugify;
 use cwu_domain::{Opportunity, Status, when};

@@ -1,0 +1,30 @@
+//! The handlers' configuration and the addresses they answer: a leaf module, so handlers and
+//! the router ([`crate::App`]) both depend on it and never on each other.
+
+/// Where the form posts (site.yaml `form_action`).
+pub const SUBMIT_PATH: &str = "/api/proposals";
+/// The receipt page a successful submission redirects to.
+pub const RECEIPT_PATH: &str = "/api/proposals/receipt";
+
+/// Settings that come from the environment (Lambda) or the site folder (local).
+#[derive(Clone)]
+pub struct Config {
+    /// The sender of every mail, e.g. `Code With Us <noreply@cwu.example.ca>` (`MAIL_FROM`).
+    pub mail_from: String,
+    /// The key of every keyed hash the app makes: it signs receipt links and salts client IP
+    /// hashes (Lambda: `IP_HASH_SALT`; local: `.local/secret`).
+    pub signing_key: String,
+    /// What the submit handler sends right after storing a proposal.
+    pub after_submit: AfterSubmit,
+}
+
+/// Mail sending done by the submit handler itself, after the proposal is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterSubmit {
+    /// Nothing: a separate sender (e.g. the `send-mail` function) does it all.
+    Nothing,
+    /// The new proposal's mails (failures stay pending for the sender).
+    SendNew,
+    /// The new proposal's mails, then every other pending mail (local: no separate sender).
+    DrainAll,
+}

@@ -1,0 +1,140 @@
+//! The pages the submit handler answers with when it stores nothing: each says what went wrong
+//! and, where the proponent can fix it, gives the form back with everything typed kept.
+
+use crate::config::SUBMIT_PATH;
+use crate::decode::DecodeError;
+use crate::form::{FormTarget, render_form};
+use crate::response::{message, page};
+use bytes::Bytes;
+use cwu_domain::html::escape_html;
+use cwu_domain::proposal::{FieldError, ProposalForm};
+use cwu_domain::{Registry, RegistryEntry, when};
+use http::{HeaderValue, Response, StatusCode, header};
+use jiff::Timestamp;
+
+/// 413, 415 or 400 for a body that is not a proposal form.
+pub(super) fn refused(registry: &Registry, error: &DecodeError) -> Response<Bytes> {
+    let back = r#"<p>Go back to the opportunity's page and use its form.</p>"#;
+    match error {
+        DecodeError::TooLarge => message(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Some(registry),
+            "Proposal too large",
+            &[&format!(
+                "Your proposal was not saved: the form sent more than {} KiB. The proposal and comments may each have at most 10,000 characters.",
+                cwu_domain::proposal::limits::BODY_BYTES / 1024
+            )],
+            back,
+        ),
+        DecodeError::UnsupportedType => message(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Some(registry),
+            "Unsupported form data",
+            &[
+                "Your proposal was not saved: this address accepts only the HTML form (application/x-www-form-urlencoded, UTF-8).",
+            ],
+            back,
+        ),
+        DecodeError::Malformed(why) => message(
+            StatusCode::BAD_REQUEST,
+            Some(registry),
+            "Malformed form data",
+            &[&format!("Your proposal was not saved: {why}.")],
+            back,
+        ),
+    }
+}
+
+fn back_link(opportunity: &RegistryEntry) -> String {
+    format!(
+        r#"<p><a href="/opportunities/{}/">Back to {}</a></p>"#,
+        escape_html(&opportunity.slug),
+        escape_html(&opportunity.title)
+    )
+}
+
+/// 410: the deadline passed (by this function's clock) or the opportunity is not open.
+pub(super) fn closed(
+    registry: &Registry,
+    opportunity: &RegistryEntry,
+    now: Timestamp,
+) -> Response<Bytes> {
+    let status = opportunity.status_at(now);
+    let why = if now >= opportunity.deadline && status == cwu_domain::Status::UnderEvaluation {
+        format!(
+            "Proposals for “{}” closed on {}. Your proposal was not saved.",
+            opportunity.title,
+            when::display(opportunity.deadline)
+        )
+    } else {
+        format!(
+            "“{}” is not accepting proposals (status: {}). Your proposal was not saved.",
+            opportunity.title,
+            status.label()
+        )
+    };
+    message(
+        StatusCode::GONE,
+        Some(registry),
+        "Proposals are closed",
+        &[&why],
+        &format!(
+            r#"{}<p><a href="/opportunities/">See the open opportunities</a></p>"#,
+            back_link(opportunity)
+        ),
+    )
+}
+
+fn form_target<'a>(registry: &'a Registry, opportunity: &'a RegistryEntry) -> FormTarget<'a> {
+    FormTarget {
+        action: SUBMIT_PATH,
+        opportunity: &opportunity.slug,
+        terms_version: &registry.site.terms_version,
+    }
+}
+
+/// 422: the form again with the values kept and each error next to its field.
+pub(super) fn invalid(
+    registry: &Registry,
+    opportunity: &RegistryEntry,
+    form: &ProposalForm,
+    errors: &[FieldError],
+) -> Response<Bytes> {
+    let title = format!("Error: check your proposal for {}", opportunity.title);
+    let main = format!(
+        "<h1>Check your proposal</h1><p>Your proposal for <a href=\"/opportunities/{}/\">{}</a> was not saved yet. Correct the fields below and submit again.</p>{}",
+        escape_html(&opportunity.slug),
+        escape_html(&opportunity.title),
+        render_form(form_target(registry, opportunity), form, errors)
+    );
+    page(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some(registry),
+        &title,
+        &main,
+    )
+}
+
+/// 503: storage failed. Says so, and gives the form back so nothing typed is lost.
+pub(super) fn not_saved(
+    registry: &Registry,
+    opportunity: &RegistryEntry,
+    form: &ProposalForm,
+) -> Response<Bytes> {
+    let main = format!(
+        "<h1>Your proposal was not saved</h1><p>Our storage is unavailable right now, so nothing was saved and no email was sent. Wait a minute and submit again: your text is kept in the form below.</p><p>If this keeps happening, write to <a href=\"mailto:{0}\">{0}</a> before the deadline ({1}).</p>{2}",
+        escape_html(&registry.site.contact_email),
+        escape_html(&when::display(opportunity.deadline)),
+        render_form(form_target(registry, opportunity), form, &[])
+    );
+    let mut response = page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        Some(registry),
+        "Your proposal was not saved",
+        &main,
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+    response
+}
