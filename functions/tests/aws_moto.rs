@@ -77,7 +77,7 @@ impl Aws {
             Arc::new(Arc::new(registry())),
             Config {
                 mail_from: MAIL_FROM.into(),
-                secret: "test-secret".into(),
+                signing_key: "test-secret".into(),
                 after_submit: AfterSubmit::SendNew,
             },
         )
@@ -746,7 +746,7 @@ async fn a_missing_table_is_a_503_not_a_false_success() {
         Arc::new(Arc::new(registry())),
         Config {
             mail_from: MAIL_FROM.into(),
-            secret: "s".into(),
+            signing_key: "s".into(),
             after_submit: AfterSubmit::SendNew,
         },
     );
