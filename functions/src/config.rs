@@ -2,9 +2,9 @@
 //! the router ([`crate::App`]) both depend on it and never on each other.
 
 /// Where the form posts (site.yaml `form_action`).
-pub const SUBMIT_PATH: &str = "/api/proposals";
+pub const SUBMIT_PATH: &str = cwu_domain::urls::SUBMIT;
 /// The receipt page a successful submission redirects to.
-pub const RECEIPT_PATH: &str = "/api/proposals/receipt";
+pub const RECEIPT_PATH: &str = cwu_domain::urls::RECEIPT;
 
 /// Settings that come from the environment (Lambda) or the site folder (local).
 #[derive(Clone)]

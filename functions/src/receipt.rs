@@ -4,11 +4,11 @@
 //! them keyed by the app's secret: nothing private (no email, no name), and it cannot be
 //! forged to show a receipt for a proposal that was never accepted.
 
-use crate::config::{Config, RECEIPT_PATH};
+use crate::config::Config;
 use crate::response::{message, page};
 use bytes::Bytes;
-use cwu_domain::Registry;
 use cwu_domain::html::escape_html;
+use cwu_domain::{Registry, urls};
 use hmac::{Hmac, Mac};
 use http::{Request, Response, StatusCode};
 use sha2::Sha256;
@@ -27,7 +27,7 @@ pub fn url(secret: &str, slug: &str, id: &str, version: u32) -> String {
         .append_pair("version", &version.to_string())
         .append_pair("sig", &signature(secret, slug, id, version))
         .finish();
-    format!("{RECEIPT_PATH}?{query}")
+    urls::receipt(&query)
 }
 
 /// The parts of a receipt URL whose signature checks out.
@@ -70,8 +70,8 @@ pub fn receipt(request: &Request<Bytes>, registry: &Registry, config: &Config) -
         );
     };
     let (title, url) = match registry.get(&slug) {
-        Some(entry) => (entry.title.clone(), format!("/opportunities/{slug}/")),
-        None => (slug.clone(), "/opportunities/".to_owned()),
+        Some(entry) => (entry.title.clone(), urls::opportunity(&slug)),
+        None => (slug.clone(), urls::BOARD.to_owned()),
     };
     let e = escape_html;
     let updated = if version > 1 {
@@ -115,6 +115,7 @@ pub fn receipt(request: &Request<Bytes>, registry: &Registry, config: &Config) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::RECEIPT_PATH;
 
     #[test]
     fn signed_urls_verify_and_tampering_fails() {

@@ -86,6 +86,9 @@ pub fn see_other(location: &str) -> Response<Bytes> {
     secure(response)
 }
 
+/// A paragraph linking to the board ([`cwu_domain::urls::BOARD`]), ending most error pages.
+pub const BOARD_LINK: &str = r#"<p><a href="/opportunities/">See the open opportunities</a></p>"#;
+
 /// 404 for an unknown address under `/api/`.
 pub fn not_found(registry: Option<&Registry>) -> Response<Bytes> {
     message(
@@ -93,7 +96,7 @@ pub fn not_found(registry: Option<&Registry>) -> Response<Bytes> {
         registry,
         "Page not found",
         &["There is nothing at this address."],
-        r#"<p><a href="/opportunities/">See the open opportunities</a></p>"#,
+        BOARD_LINK,
     )
 }
 
@@ -104,7 +107,7 @@ pub fn method_not_allowed(registry: Option<&Registry>, allow: &'static str) -> R
         registry,
         "Method not allowed",
         &["Proposals are sent with the form on an opportunity's page."],
-        r#"<p><a href="/opportunities/">See the open opportunities</a></p>"#,
+        BOARD_LINK,
     );
     response
         .headers_mut()

@@ -97,7 +97,7 @@ pub async fn submit(
             Some(registry),
             "Opportunity not found",
             &["There is no opportunity with this address, so your proposal was not saved."],
-            r#"<p><a href="/opportunities/">See the open opportunities</a></p>"#,
+            crate::response::BOARD_LINK,
         );
     };
     let status = opportunity.status_at(now);

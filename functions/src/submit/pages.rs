@@ -4,11 +4,11 @@
 use crate::config::SUBMIT_PATH;
 use crate::decode::DecodeError;
 use crate::form::{FormTarget, render_form};
-use crate::response::{message, page};
+use crate::response::{BOARD_LINK, message, page};
 use bytes::Bytes;
 use cwu_domain::html::escape_html;
 use cwu_domain::proposal::{FieldError, ProposalForm};
-use cwu_domain::{Registry, RegistryEntry, when};
+use cwu_domain::{Registry, RegistryEntry, urls, when};
 use http::{HeaderValue, Response, StatusCode, header};
 use jiff::Timestamp;
 
@@ -47,8 +47,8 @@ pub(super) fn refused(registry: &Registry, error: &DecodeError) -> Response<Byte
 
 fn back_link(opportunity: &RegistryEntry) -> String {
     format!(
-        r#"<p><a href="/opportunities/{}/">Back to {}</a></p>"#,
-        escape_html(&opportunity.slug),
+        r#"<p><a href="{}">Back to {}</a></p>"#,
+        escape_html(&urls::opportunity(&opportunity.slug)),
         escape_html(&opportunity.title)
     )
 }
@@ -78,10 +78,7 @@ pub(super) fn closed(
         Some(registry),
         "Proposals are closed",
         &[&why],
-        &format!(
-            r#"{}<p><a href="/opportunities/">See the open opportunities</a></p>"#,
-            back_link(opportunity)
-        ),
+        &format!("{}{BOARD_LINK}", back_link(opportunity)),
     )
 }
 
@@ -102,8 +99,8 @@ pub(super) fn invalid(
 ) -> Response<Bytes> {
     let title = format!("Error: check your proposal for {}", opportunity.title);
     let main = format!(
-        "<h1>Check your proposal</h1><p>Your proposal for <a href=\"/opportunities/{}/\">{}</a> was not saved yet. Correct the fields below and submit again.</p>{}",
-        escape_html(&opportunity.slug),
+        "<h1>Check your proposal</h1><p>Your proposal for <a href=\"{}\">{}</a> was not saved yet. Correct the fields below and submit again.</p>{}",
+        escape_html(&urls::opportunity(&opportunity.slug)),
         escape_html(&opportunity.title),
         render_form(form_target(registry, opportunity), form, errors)
     );

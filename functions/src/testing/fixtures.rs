@@ -38,7 +38,10 @@ fn entry(slug: &str, title: &str, deadline: &str, lifecycle: Lifecycle) -> Regis
     RegistryEntry {
         slug: slug.into(),
         title: title.into(),
-        url: format!("https://cwu.example.ca/opportunities/{slug}/"),
+        url: cwu_domain::urls::absolute(
+            "https://cwu.example.ca",
+            &cwu_domain::urls::opportunity(slug),
+        ),
         organization: "Ministry of Forests".into(),
         owner: Contact {
             name: "Priya Sandhu".into(),

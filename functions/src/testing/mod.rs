@@ -356,7 +356,7 @@ pub async fn hostile_bodies_are_refused_safely(store: Arc<dyn ProposalStore>) {
         let html = body
             .split("Content-Type: text/html")
             .nth(1)
-            .unwrap_or_default()
+            .expect("every mail has an HTML part")
             .replace("=\r\n", "");
         assert!(
             !html.contains("<script"),

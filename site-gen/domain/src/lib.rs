@@ -12,6 +12,7 @@ pub mod problem;
 pub mod proposal;
 pub mod registry;
 pub mod status;
+pub mod urls;
 pub mod when;
 
 pub use money::Reward;

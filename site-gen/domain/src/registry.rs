@@ -55,11 +55,7 @@ impl RegistryEntry {
         RegistryEntry {
             slug: opportunity.slug.clone(),
             title: opportunity.title.clone(),
-            url: format!(
-                "{}/opportunities/{}/",
-                base_url.trim_end_matches('/'),
-                opportunity.slug
-            ),
+            url: crate::urls::absolute(base_url, &crate::urls::opportunity(&opportunity.slug)),
             organization: opportunity.organization.clone(),
             owner: opportunity.product_owner.clone(),
             reward: opportunity.reward,

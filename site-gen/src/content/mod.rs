@@ -21,11 +21,10 @@ pub use diagnostics::MAX_FILE_BYTES;
 pub use front_matter::{Split, SplitError, split};
 pub use links::{LinkRef, markdown_links};
 pub use locate::locate;
-pub use wiki::wiki_url;
 
 use config::SiteConfig;
-use cwu_domain::Opportunity;
 use cwu_domain::opportunity::slugify;
+use cwu_domain::{Opportunity, urls};
 use diagnostics::{Diagnostic, Diagnostics, Kind};
 use links::Targets;
 use rayon::prelude::*;
@@ -145,7 +144,7 @@ pub fn load_with(root: &Path, options: LoadOptions) -> Result<Content, Diagnosti
     let wiki_urls: Vec<String> = jobs
         .iter()
         .filter_map(|job| match job {
-            Job::Wiki { path, .. } => Some(wiki_url(path)),
+            Job::Wiki { path, .. } => Some(urls::wiki(path)),
             _ => None,
         })
         .collect();
@@ -378,9 +377,9 @@ fn duplicate_opportunities<'a>(jobs: impl Iterator<Item = &'a Job>) -> Vec<Diagn
                 Kind::Duplicate,
                 format!(
                     "this file and `{}` differ only in letter case, so they are the same page \
-                     `/opportunities/{}/`",
+                     `{}`",
                     first.display(),
-                    slug.to_lowercase()
+                    urls::opportunity(&slug.to_lowercase())
                 ),
                 "keep one of them; slugs are lowercase",
             )),
@@ -400,7 +399,7 @@ fn duplicate_wiki_urls<'a>(jobs: impl Iterator<Item = &'a Job>) -> Vec<Diagnosti
         let Job::Wiki { file, path } = job else {
             continue;
         };
-        let url = wiki_url(path);
+        let url = urls::wiki(path);
         match seen.get(&url.to_lowercase()) {
             Some(first) => problems.push(Diagnostic::new(
                 file,
@@ -430,34 +429,23 @@ fn targets(
     options: LoadOptions,
 ) -> Targets {
     let mut targets = Targets::default();
-    for url in [
-        "/",
-        "/opportunities/",
-        "/feeds/opportunities.xml",
-        "/opportunities.ics",
-        "/sitemap.xml",
-        "/robots.txt",
-        "/404.html",
-        "/assets/highlight.css",
-    ] {
+    for url in urls::fixed_files() {
         targets.add(url.to_owned());
     }
     for page in opportunities {
-        let url = format!("/opportunities/{}/", page.opportunity.slug);
+        let slug = &page.opportunity.slug;
         if opportunity::is_draft(&page.opportunity) && !options.drafts {
-            targets.add_draft(url);
+            targets.add_draft(urls::opportunity(slug));
             continue;
         }
-        targets.add(url);
-        for skill in &page.opportunity.skills {
-            let skill = slugify(skill);
-            targets.add(format!("/feeds/skills/{skill}.xml"));
-            targets.add(format!("/opportunities/skills/{skill}/"));
+        let skill_slugs: Vec<String> = page.opportunity.skills.iter().map(|s| slugify(s)).collect();
+        for url in urls::opportunity_files(slug, skill_slugs.iter().map(String::as_str)) {
+            targets.add(url);
         }
     }
     // A file with problems is reported already; links to it are not broken on top of that.
     for slug in unreadable_slugs {
-        targets.add(format!("/opportunities/{slug}/"));
+        targets.add(urls::opportunity(slug));
     }
     // Every wiki file, including ones with problems (reported already).
     for url in wiki_urls {

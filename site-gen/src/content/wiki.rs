@@ -7,8 +7,8 @@ use super::front_matter::split;
 use super::links::{LinkRef, markdown_links};
 use super::yaml::{Yaml, cap, parse_fast};
 use super::{HomePage, Read, WikiPage};
-use cwu_domain::FieldPath;
 use cwu_domain::opportunity::check_slug;
+use cwu_domain::{FieldPath, urls};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::path::Path;
@@ -55,16 +55,6 @@ fn page_example(field: &str) -> Option<String> {
         }
         .to_owned(),
     )
-}
-
-/// Where a wiki file is served: `for-developers/local-setup` → `/wiki/for-developers/local-setup/`,
-/// `index` → `/wiki/`, `guides/index` → `/wiki/guides/`.
-pub fn wiki_url(path: &str) -> String {
-    let folder = match path.strip_suffix("index") {
-        Some(parent) if parent.is_empty() || parent.ends_with('/') => parent,
-        _ => return format!("/wiki/{path}/"),
-    };
-    format!("/wiki/{folder}")
 }
 
 /// A front-matter document's parts: the front matter when it is valid, body, links, problems.
@@ -158,7 +148,7 @@ pub fn parse_wiki(file: &Path, path: &str, text: &str) -> Read<WikiPage> {
     });
     let page = parts.front.map(|front| WikiPage {
         path: path.to_owned(),
-        url: wiki_url(path),
+        url: urls::wiki(path),
         title: front.title.trim().to_owned(),
         weight: front.weight,
         description: front
@@ -201,12 +191,12 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert_eq!(wiki_url("index"), "/wiki/");
-        assert_eq!(wiki_url("faq"), "/wiki/faq/");
-        assert_eq!(wiki_url("guides/index"), "/wiki/guides/");
-        assert_eq!(wiki_url("guides/reindex"), "/wiki/guides/reindex/");
+        assert_eq!(urls::wiki("index"), "/wiki/");
+        assert_eq!(urls::wiki("faq"), "/wiki/faq/");
+        assert_eq!(urls::wiki("guides/index"), "/wiki/guides/");
+        assert_eq!(urls::wiki("guides/reindex"), "/wiki/guides/reindex/");
         assert_eq!(
-            wiki_url("for-developers/local-setup"),
+            urls::wiki("for-developers/local-setup"),
             "/wiki/for-developers/local-setup/"
         );
     }

@@ -4,7 +4,7 @@
 //! are escaped; times are local to America/Vancouver with a VTIMEZONE block; UIDs are
 //! `<slug>-deadline@<host>` so a calendar that subscribed updates events instead of adding copies.
 
-use cwu_domain::{Opportunity, when};
+use cwu_domain::{Opportunity, urls, when};
 use jiff::Timestamp;
 use std::io::{self, Write};
 
@@ -68,7 +68,7 @@ pub fn write_ics<'a>(
         line(l)?;
     }
     for opportunity in open {
-        let url = format!("{}/opportunities/{}/", calendar.base_url, opportunity.slug);
+        let url = urls::absolute(calendar.base_url, &urls::opportunity(&opportunity.slug));
         let local = when::in_vancouver(opportunity.proposal_deadline)
             .strftime("%Y%m%dT%H%M%S")
             .to_string();

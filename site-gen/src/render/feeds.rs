@@ -4,7 +4,7 @@
 //! the opportunity's URL, or its URL with the addendum's anchor, so they stay stable between builds.
 
 use super::views::SkillView;
-use cwu_domain::{Opportunity, Status, when};
+use cwu_domain::{Opportunity, Status, urls, when};
 use jiff::Timestamp;
 use std::io::{self, Write};
 
@@ -40,7 +40,7 @@ pub struct Channel<'a> {
     pub built: Timestamp,
 }
 
-/// The anchor id of the `index`-th addendum of an opportunity (in file order), e.g.
+/// The anchor id of the `index`-th addendum of an opportunity (newest first, as validated), e.g.
 /// `addendum-2026-11-12` or `addendum-2026-11-12-2` for a second one that day.
 pub fn addendum_anchor(opportunity: &Opportunity, index: usize) -> String {
     let date = |i: usize| {
@@ -68,7 +68,7 @@ pub fn items(
     base_url: &str,
     now: Timestamp,
 ) -> Vec<FeedItem> {
-    let page = format!("{base_url}/opportunities/{}/", opportunity.slug);
+    let page = urls::absolute(base_url, &urls::opportunity(&opportunity.slug));
     let skills: Vec<SkillView> = opportunity
         .skills
         .iter()

@@ -3,9 +3,10 @@
 //!
 //! # Library API (used by the `build` and `serve` commands and the tests)
 //!
-//! - [`build_site`] loads `content/` and writes the whole site into `public/`: each file is
-//!   replaced atomically and only when its bytes changed, then files the build no longer produces
-//!   are deleted, so a server reading `public/` never sees a half-written page.
+//! - [`build_site`] loads `content/` and writes the whole site into `public/`: only files whose
+//!   bytes changed are written (a changed file replaced atomically, see [`output`]), then files
+//!   the build no longer produces are deleted, so a server reading `public/` never sees a
+//!   half-written page.
 //! - For incremental rebuilds, [`Site::new`] prepares a build from already loaded [`Content`]
 //!   (templates parsed once, small cards for every opportunity, sidebar) without writing anything.
 //!   Then, after one opportunity changed:
@@ -18,7 +19,8 @@
 //!   `private/registry.json`.
 //!
 //! Rendering is parallel (rayon); list pages get [`views::Card`]s, never rendered pages; files
-//! are written through buffered writers as they are rendered, so memory stays flat with size.
+//! are rendered into memory one at a time and written as they are done, so memory grows with
+//! the largest page, not with the site.
 
 pub mod calendar;
 pub mod feeds;
@@ -32,7 +34,7 @@ pub mod views;
 
 use crate::content::diagnostics::Diagnostics;
 use crate::content::{self, Content, LoadOptions, OpportunityPage, WikiPage};
-use cwu_domain::Status;
+use cwu_domain::{Status, urls};
 use highlight::Highlighter;
 use jiff::Timestamp;
 use output::Output;
@@ -309,9 +311,10 @@ impl<'c> Site<'c> {
         out: &Output,
         page: &OpportunityPage,
     ) -> Result<(), BuildError> {
-        let url = format!("/opportunities/{}/", page.opportunity.slug);
-        out.write_with(&url, |w| self.render_opportunity_to(page, w))
-            .map(|_| ())
+        out.write_with(&urls::opportunity(&page.opportunity.slug), |w| {
+            self.render_opportunity_to(page, w)
+        })
+        .map(|_| ())
     }
 
     fn render_opportunity_to(
@@ -454,7 +457,7 @@ impl<'c> Site<'c> {
             &PageMeta {
                 title: &home.title,
                 description: &home.description,
-                path: "/",
+                path: urls::HOME,
                 section: "home",
                 og_type: "website",
             },
@@ -463,7 +466,7 @@ impl<'c> Site<'c> {
         context.insert("open_count", &open.len());
         context.insert("cards", &open[..open.len().min(HOME_CARDS)]);
         context.insert("total_count", &self.cards.len());
-        self.render_page(out, "/", "index.html", &context)?;
+        self.render_page(out, urls::HOME, "index.html", &context)?;
         Ok(1)
     }
 
@@ -495,7 +498,7 @@ impl<'c> Site<'c> {
         let mut context = self.board_context(
             "Opportunities",
             "Every Code With Us opportunity: open, closing soon, under evaluation, awarded and cancelled, with reward, skills and deadline.",
-            "/opportunities/",
+            urls::BOARD,
             &cards,
         );
         context.insert("skills", skills);
@@ -507,7 +510,7 @@ impl<'c> Site<'c> {
             .max()
             .unwrap_or(0);
         context.insert("max_reward", &max_reward);
-        self.render_page(out, "/opportunities/", "board.html", &context)?;
+        self.render_page(out, urls::BOARD, "board.html", &context)?;
         Ok(1)
     }
 
@@ -530,7 +533,7 @@ impl<'c> Site<'c> {
                     "Code With Us opportunities asking for {}: status, reward and deadline.",
                     skill.name
                 );
-                let path = format!("/opportunities/skills/{}/", skill.slug);
+                let path = urls::skill(&skill.slug);
                 let mut context = self.board_context(&title, &description, &path, &cards);
                 context.insert("skill", skill);
                 self.render_page(out, &path, "skill.html", &context)?;
@@ -555,8 +558,8 @@ impl<'c> Site<'c> {
             })
             .collect();
         feeds::sort(&mut items);
-        let link = format!("{base}/opportunities/");
-        let self_url = format!("{base}/feeds/opportunities.xml");
+        let link = urls::absolute(base, urls::BOARD);
+        let self_url = urls::absolute(base, urls::FEED);
         let description = format!(
             "New Code With Us opportunities and addenda. {}",
             self.site.description
@@ -568,16 +571,16 @@ impl<'c> Site<'c> {
             self_url: &self_url,
             built: self.options.now,
         };
-        out.write_with("/feeds/opportunities.xml", |w| {
+        out.write_with(urls::FEED, |w| {
             feeds::write_rss(&channel, items.iter().take(FEED_ITEMS), w)
         })?;
         let per_skill: usize = skills
             .par_iter()
             .map(|summary| {
                 let skill = &summary.skill;
-                let url = format!("/feeds/skills/{}.xml", skill.slug);
-                let link = format!("{base}/opportunities/skills/{}/", skill.slug);
-                let self_url = format!("{base}{url}");
+                let url = urls::skill_feed(&skill.slug);
+                let link = urls::absolute(base, &urls::skill(&skill.slug));
+                let self_url = urls::absolute(base, &url);
                 let title = format!("{}: {} opportunities", self.site.title, skill.name);
                 let description = format!(
                     "Code With Us opportunities and addenda asking for {}.",
@@ -614,7 +617,7 @@ impl<'c> Site<'c> {
             base_url: &self.site.base_url,
             now: self.options.now,
         };
-        out.write_with("/opportunities.ics", |w| {
+        out.write_with(urls::CALENDAR, |w| {
             calendar::write_ics(&calendar, open.iter().copied(), w)
         })?;
         Ok(1)
@@ -623,11 +626,8 @@ impl<'c> Site<'c> {
     /// Sitemap, robots.txt and the 404 page.
     fn write_misc(&self, out: &Output, skills: &[SkillSummary]) -> Result<usize, BuildError> {
         let base = &self.site.base_url;
-        let skill_urls: Vec<String> = skills
-            .iter()
-            .map(|s| format!("/opportunities/skills/{}/", s.skill.slug))
-            .collect();
-        let urls = ["/", "/opportunities/"]
+        let skill_urls: Vec<String> = skills.iter().map(|s| urls::skill(&s.skill.slug)).collect();
+        let pages = [urls::HOME, urls::BOARD]
             .into_iter()
             .chain(
                 self.cards
@@ -637,9 +637,9 @@ impl<'c> Site<'c> {
             )
             .chain(skill_urls.iter().map(String::as_str))
             .chain(self.wiki.iter().map(|p| p.url.as_str()));
-        out.write_with("/sitemap.xml", |w| sitemap::write_sitemap(base, urls, w))?;
+        out.write_with(urls::SITEMAP, |w| sitemap::write_sitemap(base, pages, w))?;
         out.write(
-            "/robots.txt",
+            urls::ROBOTS,
             sitemap::robots(base, &self.content.config.form_action).as_bytes(),
         )?;
         let mut context = Context::new();
@@ -648,12 +648,12 @@ impl<'c> Site<'c> {
             &PageMeta {
                 title: "Page not found",
                 description: &self.site.description,
-                path: "/404.html",
+                path: urls::NOT_FOUND,
                 section: "",
                 og_type: "website",
             },
         );
-        self.render_page(out, "/404.html", "404.html", &context)?;
+        self.render_page(out, urls::NOT_FOUND, "404.html", &context)?;
         Ok(3)
     }
 
@@ -663,7 +663,7 @@ impl<'c> Site<'c> {
         let mut files = out.copy_tree(&from).map_err(io_at(&from))?;
         // Pages link the stylesheet unconditionally, so it is always written; generating it only
         // reads the small theme dump, not the syntax definitions.
-        out.write("/assets/highlight.css", highlight::stylesheet().as_bytes())?;
+        out.write(urls::HIGHLIGHT_CSS, highlight::stylesheet().as_bytes())?;
         files += 1;
         Ok(files)
     }

@@ -1,7 +1,7 @@
 //! Writing the output tree. Each file is rendered into memory, compared with what is already on
-//! disk and written only when it changed (through a temporary file and a rename), so a rebuild
-//! of an unchanged site touches almost nothing and a reader (or `serve`) never sees a half-written
-//! file. [`Output::remove_stale`] then deletes what the build no longer produces.
+//! disk and written only when it changed: a changed file is replaced through a temporary file and
+//! a rename, so a reader (or `serve`) never sees it half-written; a new file, which nobody can be
+//! reading yet, is written in place. A rebuild of an unchanged site touches almost nothing. [`Output::remove_stale`] then deletes what the build no longer produces.
 
 use std::collections::HashSet;
 use std::fs;

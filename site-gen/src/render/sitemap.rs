@@ -29,7 +29,10 @@ pub fn robots(base_url: &str, form_action: &str) -> String {
     if form_action.starts_with('/') {
         text.push_str(&format!("Disallow: {form_action}\n"));
     }
-    text.push_str(&format!("Allow: /\n\nSitemap: {base_url}/sitemap.xml\n"));
+    text.push_str(&format!(
+        "Allow: /\n\nSitemap: {}\n",
+        cwu_domain::urls::absolute(base_url, cwu_domain::urls::SITEMAP)
+    ));
     text
 }
 

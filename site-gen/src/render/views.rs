@@ -10,7 +10,7 @@ use super::markdown::{self, TocEntry};
 use crate::content::config::SiteConfig;
 use crate::content::{OpportunityPage, WikiPage};
 use cwu_domain::opportunity::slugify;
-use cwu_domain::{Opportunity, Status, when};
+use cwu_domain::{Opportunity, Status, urls, when};
 use jiff::Timestamp;
 use serde::Serialize;
 
@@ -116,7 +116,7 @@ impl Card {
         let status = opportunity.status_at(now);
         Card {
             slug: opportunity.slug.clone(),
-            url: format!("/opportunities/{}/", opportunity.slug),
+            url: urls::opportunity(&opportunity.slug),
             title: opportunity.title.clone(),
             teaser: opportunity.teaser.clone(),
             organization: opportunity.organization.clone(),

@@ -16,8 +16,8 @@ use crate::content::diagnostics::Diagnostics;
 use crate::content::{self, Content, LoadOptions};
 use crate::render::output::Output;
 use crate::render::{BuildError, BuildOptions, Site, build_content};
-use cwu_domain::Status;
 use cwu_domain::opportunity::slugify;
+use cwu_domain::{Status, urls};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -167,7 +167,7 @@ impl Rebuilder {
             match self.write_opportunities(&slugs) {
                 Ok(()) => {
                     self.lists_stale = true;
-                    written.extend(slugs.iter().map(|s| format!("/opportunities/{s}/")));
+                    written.extend(slugs.iter().map(|s| urls::opportunity(s)));
                 }
                 Err(error) => self.failed = Some(self.describe(error)),
             }
@@ -283,7 +283,7 @@ impl Rebuilder {
         let out = Output::new(self.root.join("public"));
         for slug in slugs {
             if !site.write_opportunity(&out, slug)? {
-                remove_page(&out, &format!("/opportunities/{slug}/"));
+                remove_page(&out, &urls::opportunity(slug));
             }
         }
         Ok(())

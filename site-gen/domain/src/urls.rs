@@ -1,0 +1,124 @@
+//! Every public address of the site, each built by exactly one function or constant here.
+//!
+//! The renderer writes files at these addresses, link checking accepts exactly these targets
+//! ([`fixed_files`], [`opportunity_files`]), and the functions link back to the pages with them,
+//! so an address changes in one place. All are site-absolute paths; [`absolute`] adds the site's
+//! base URL for feeds, the calendar, the sitemap and mail.
+//!
+//! ```
+//! use cwu_domain::urls;
+//!
+//! assert_eq!(urls::opportunity("permit-api"), "/opportunities/permit-api/");
+//! assert_eq!(
+//!     urls::absolute("https://cwu.example.ca/", &urls::opportunity("permit-api")),
+//!     "https://cwu.example.ca/opportunities/permit-api/"
+//! );
+//! ```
+
+/// The home page.
+pub const HOME: &str = "/";
+/// The board: every opportunity.
+pub const BOARD: &str = "/opportunities/";
+/// The RSS feed of every opportunity and addendum.
+pub const FEED: &str = "/feeds/opportunities.xml";
+/// The iCalendar file of open opportunities' deadlines.
+pub const CALENDAR: &str = "/opportunities.ics";
+/// The sitemap.
+pub const SITEMAP: &str = "/sitemap.xml";
+/// robots.txt.
+pub const ROBOTS: &str = "/robots.txt";
+/// The page servers show for a missing address.
+pub const NOT_FOUND: &str = "/404.html";
+/// The code highlighting stylesheet every page links.
+pub const HIGHLIGHT_CSS: &str = "/assets/highlight.css";
+/// The wiki's home page.
+pub const WIKI: &str = "/wiki/";
+/// Where the proposal form posts (the functions' route; `form_action` in `site.yaml`).
+pub const SUBMIT: &str = "/api/proposals";
+/// The receipt page a successful submission redirects to (the functions' route).
+pub const RECEIPT: &str = "/api/proposals/receipt";
+
+/// The files every build writes whatever the content (theme files aside).
+pub fn fixed_files() -> [&'static str; 8] {
+    [
+        HOME,
+        BOARD,
+        FEED,
+        CALENDAR,
+        SITEMAP,
+        ROBOTS,
+        NOT_FOUND,
+        HIGHLIGHT_CSS,
+    ]
+}
+
+/// An opportunity's page: `/opportunities/{slug}/`.
+pub fn opportunity(slug: &str) -> String {
+    format!("{BOARD}{slug}/")
+}
+
+/// A skill's board page: `/opportunities/skills/{skill_slug}/`.
+pub fn skill(skill_slug: &str) -> String {
+    format!("{BOARD}skills/{skill_slug}/")
+}
+
+/// A skill's RSS feed: `/feeds/skills/{skill_slug}.xml`.
+pub fn skill_feed(skill_slug: &str) -> String {
+    format!("/feeds/skills/{skill_slug}.xml")
+}
+
+/// The files a published opportunity adds: its page, and each of its skills' page and feed.
+pub fn opportunity_files<'a>(
+    slug: &str,
+    skill_slugs: impl IntoIterator<Item = &'a str>,
+) -> Vec<String> {
+    let mut files = vec![opportunity(slug)];
+    for skill_slug in skill_slugs {
+        files.push(skill(skill_slug));
+        files.push(skill_feed(skill_slug));
+    }
+    files
+}
+
+/// Where a wiki file is served: `for-developers/local-setup` → `/wiki/for-developers/local-setup/`,
+/// `index` → `/wiki/`, `guides/index` → `/wiki/guides/`.
+pub fn wiki(path: &str) -> String {
+    let folder = match path.strip_suffix("index") {
+        Some(parent) if parent.is_empty() || parent.ends_with('/') => parent,
+        _ => return format!("{WIKI}{path}/"),
+    };
+    format!("{WIKI}{folder}")
+}
+
+/// The receipt page for the already encoded query `query`.
+pub fn receipt(query: &str) -> String {
+    format!("{RECEIPT}?{query}")
+}
+
+/// `path` under the site's `base_url` (a trailing slash on `base_url` is ignored).
+pub fn absolute(base_url: &str, path: &str) -> String {
+    format!("{}{path}", base_url.trim_end_matches('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses() {
+        assert_eq!(skill("c-sharp"), "/opportunities/skills/c-sharp/");
+        assert_eq!(skill_feed("rust"), "/feeds/skills/rust.xml");
+        assert_eq!(wiki("index"), "/wiki/");
+        assert_eq!(wiki("guides/index"), "/wiki/guides/");
+        assert_eq!(wiki("guides/reindex"), "/wiki/guides/reindex/");
+        assert_eq!(receipt("id=1"), "/api/proposals/receipt?id=1");
+        assert_eq!(
+            opportunity_files("a", ["rust"]),
+            [
+                "/opportunities/a/",
+                "/opportunities/skills/rust/",
+                "/feeds/skills/rust.xml"
+            ]
+        );
+    }
+}
