@@ -302,6 +302,32 @@ fn site_config_problems_point_at_their_keys() {
 }
 
 #[test]
+fn skills_that_would_share_a_page_are_reported_across_files() {
+    let root = site();
+    let skills = "skills: [TypeScript, Accessibility, Web Components]";
+    for (name, list) in [
+        ("c-plus-plus", "skills: [C++, Node.js]"),
+        ("c-sharp", "skills: [C#, c++]"),
+        ("plain-c", "skills: [C, Node js]"),
+    ] {
+        write(
+            root.path(),
+            &format!("content/opportunities/{name}.md"),
+            with(skills, list),
+        );
+    }
+    let output = site_gen(root.path(), &["check"]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("`Node js` and `Node.js`")
+            && stderr.contains("/opportunities/skills/node-js/"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("would share").count(), 1, "{stderr}");
+}
+
+#[test]
 fn links_to_drafts_are_broken_unless_drafts_are_built() {
     let root = site();
     write(

@@ -11,6 +11,7 @@ pub mod opportunity;
 pub mod problem;
 pub mod proposal;
 pub mod registry;
+pub mod slug;
 pub mod status;
 pub mod urls;
 pub mod when;

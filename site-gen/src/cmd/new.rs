@@ -4,7 +4,7 @@
 //! which `check` rejects one by one with their line, so a half-filled file never publishes.
 
 use anyhow::{Context, bail};
-use cwu_domain::opportunity::check_slug;
+use cwu_domain::slug::check as check_slug;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;

@@ -23,7 +23,7 @@ pub use links::{LinkRef, markdown_links};
 pub use locate::locate;
 
 use config::SiteConfig;
-use cwu_domain::opportunity::slugify;
+use cwu_domain::slug::{file_name_suggestion, slugify};
 use cwu_domain::{Opportunity, urls};
 use diagnostics::{Diagnostic, Diagnostics, Kind};
 use links::Targets;
@@ -140,6 +140,7 @@ pub fn load_with(root: &Path, options: LoadOptions) -> Result<Content, Diagnosti
     }
     problems.extend(duplicate_opportunities(jobs.iter()));
     problems.extend(duplicate_wiki_urls(jobs.iter()));
+    problems.extend(skill_collisions(&opportunities));
 
     let wiki_urls: Vec<String> = jobs
         .iter()
@@ -301,7 +302,7 @@ fn discover_opportunities(root: &Path, problems: &mut Vec<Diagnostic>) -> Vec<Jo
                 "only `<slug>.md` files are read in `content/opportunities/`; this one is ignored",
                 format!(
                     "rename it to `{}.md`, or move it out of `content/opportunities/`",
-                    slugify(name.split('.').next().unwrap_or(&name))
+                    file_name_suggestion(name.split('.').next().unwrap_or(&name))
                 ),
             )),
         }
@@ -385,6 +386,35 @@ fn duplicate_opportunities<'a>(jobs: impl Iterator<Item = &'a Job>) -> Vec<Diagn
             )),
             None => {
                 seen.insert(slug.to_lowercase(), file);
+            }
+        }
+    }
+    problems
+}
+
+/// Differently written skills of different opportunities that would share one skill page
+/// (`Node.js` and `Node js`); the same skill in another letter case is the same skill.
+fn skill_collisions(opportunities: &[OpportunityPage]) -> Vec<Diagnostic> {
+    let mut pages: Vec<&OpportunityPage> = opportunities.iter().collect();
+    pages.sort_by(|a, b| a.source.cmp(&b.source));
+    let mut first: HashMap<String, (&str, &Path)> = HashMap::new();
+    let mut problems = Vec::new();
+    for page in pages {
+        for skill in &page.opportunity.skills {
+            let slug = slugify(skill);
+            let (name, file) = *first.entry(slug.clone()).or_insert((skill, &page.source));
+            if name.to_lowercase() != skill.to_lowercase() {
+                problems.push(Diagnostic::new(
+                    &page.source,
+                    (1, 1),
+                    Kind::Duplicate,
+                    format!(
+                        "the skill `{skill}` and `{name}` in `{}` would share one page, `{}`",
+                        file.display(),
+                        urls::skill(&slug)
+                    ),
+                    "write the same skill the same way in every opportunity",
+                ));
             }
         }
     }

@@ -7,7 +7,7 @@ use super::front_matter::split;
 use super::links::{LinkRef, markdown_links};
 use super::yaml::{Yaml, cap, parse_fast};
 use super::{HomePage, Read, WikiPage};
-use cwu_domain::opportunity::check_slug;
+use cwu_domain::slug::check as check_slug;
 use cwu_domain::{FieldPath, urls};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;

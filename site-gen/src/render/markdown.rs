@@ -151,7 +151,7 @@ fn plain_text(events: &[Event]) -> String {
 
 /// A slug for `title` not used yet in this page (`-2`, `-3`… appended on repeats).
 fn unique_id(title: &str, used: &mut HashSet<String>) -> String {
-    let base = match cwu_domain::opportunity::slugify(title) {
+    let base = match cwu_domain::slug::slugify(title) {
         slug if slug.is_empty() => "section".to_string(),
         slug => slug,
     };

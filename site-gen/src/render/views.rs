@@ -9,7 +9,7 @@ use super::highlight::Highlighter;
 use super::markdown::{self, TocEntry};
 use crate::content::config::SiteConfig;
 use crate::content::{OpportunityPage, WikiPage};
-use cwu_domain::opportunity::slugify;
+use cwu_domain::slug::slugify;
 use cwu_domain::{Opportunity, Status, urls, when};
 use jiff::Timestamp;
 use serde::Serialize;

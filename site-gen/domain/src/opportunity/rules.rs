@@ -5,6 +5,8 @@ use super::model::{Addendum, Award, Contact, Criterion, Lifecycle, Opportunity};
 use crate::email::normalize_email;
 use crate::money::Reward;
 use crate::problem::{FieldPath, Problem};
+use crate::slug::{check as check_slug, slugify};
+use crate::urls;
 use crate::when::parse_moment;
 use jiff::Timestamp;
 
@@ -16,45 +18,6 @@ pub const MAX_SHORT_TEXT: usize = 500;
 pub const MAX_SKILL: usize = 100;
 /// Evaluation criteria points must add up to this.
 pub const TOTAL_POINTS: i64 = 100;
-
-/// Checks a slug (the file name without `.md`): lowercase letters, digits and single hyphens.
-pub fn check_slug(slug: &str) -> Result<(), String> {
-    let ok = !slug.is_empty()
-        && slug.len() <= 100
-        && slug
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !slug.starts_with('-')
-        && !slug.ends_with('-')
-        && !slug.contains("--");
-    if ok {
-        Ok(())
-    } else {
-        let suggestion = slugify(slug);
-        Err(format!(
-            "the file name `{slug}` is not a valid slug; rename it to `{suggestion}.md` \
-             (lowercase letters, digits and hyphens)"
-        ))
-    }
-}
-
-/// Turns any text into a slug: `Permit API (v2)` → `permit-api-v2`.
-pub fn slugify(text: &str) -> String {
-    let mut slug = String::with_capacity(text.len());
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    let trimmed = slug.trim_end_matches('-');
-    if trimmed.is_empty() {
-        "opportunity".into()
-    } else {
-        trimmed.to_owned()
-    }
-}
 
 /// Example values used in hints for missing fields.
 fn example(field: &str) -> &'static str {
@@ -327,7 +290,32 @@ impl FrontMatter {
         let skills = c.text_list("skills", self.skills.as_ref(), MAX_SKILL)?;
         // A map, not a scan: a hostile file may list a hundred thousand skills.
         let mut seen = std::collections::HashMap::with_capacity(skills.len());
+        let mut by_slug: std::collections::HashMap<String, usize> =
+            std::collections::HashMap::with_capacity(skills.len());
         for (i, skill) in skills.iter().enumerate() {
+            let slug = slugify(skill);
+            if slug.is_empty() {
+                c.problem(
+                    FieldPath::key("skills").index(i),
+                    format!("the skill `{skill}` has no letter or digit, so it cannot have a page"),
+                    "write the skill's name, e.g. `Rust`",
+                );
+                continue;
+            }
+            if let Some(&first) = by_slug.get(&slug)
+                && skills[first].to_lowercase() != skill.to_lowercase()
+            {
+                c.problem(
+                    FieldPath::key("skills").index(i),
+                    format!(
+                        "the skills `{}` and `{skill}` would share one page, `{}`",
+                        skills[first],
+                        urls::skill(&slug)
+                    ),
+                    "write the same skill the same way, or keep one of them",
+                );
+            }
+            by_slug.entry(slug).or_insert(i);
             match seen.entry(skill.to_lowercase()) {
                 std::collections::hash_map::Entry::Occupied(first) => {
                     let first: usize = *first.get();
@@ -719,6 +707,29 @@ pub(crate) mod tests {
             ..valid()
         };
         assert_eq!(paths(&front), ["skills"]);
+    }
+
+    #[test]
+    fn skills_need_a_word_and_their_own_page() {
+        let front = FrontMatter {
+            skills: Some(vec!["C++".into(), "C#".into(), "C".into()]),
+            ..valid()
+        };
+        assert!(
+            front.validate("permit-api").is_ok(),
+            "C++, C# and C are three skills"
+        );
+        let front = FrontMatter {
+            skills: Some(vec!["Node.js".into(), "!!!".into(), "Node js".into()]),
+            ..valid()
+        };
+        assert_eq!(paths(&front), ["skills[1]", "skills[2]"]);
+        let problems = front.validate("permit-api").unwrap_err();
+        assert!(
+            problems[1]
+                .message
+                .contains("/opportunities/skills/node-js/")
+        );
     }
 
     #[test]

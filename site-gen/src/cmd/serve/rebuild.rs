@@ -16,7 +16,7 @@ use crate::content::diagnostics::Diagnostics;
 use crate::content::{self, Content, LoadOptions};
 use crate::render::output::Output;
 use crate::render::{BuildError, BuildOptions, Site, build_content};
-use cwu_domain::opportunity::slugify;
+use cwu_domain::slug::slugify;
 use cwu_domain::{Status, urls};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
