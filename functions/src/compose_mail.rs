@@ -182,6 +182,24 @@ fn facts(proposal: &StoredProposal) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// Each `(label, value)` as a `label: value` line of `text` and a row of the table open in
+/// `html`, which it closes.
+fn write_rows(
+    text: &mut String,
+    html: &mut String,
+    rows: impl IntoIterator<Item = (&'static str, String)>,
+) {
+    for (label, value) in rows {
+        let _ = writeln!(text, "{label}: {value}");
+        let _ = write!(
+            html,
+            "<tr><th scope=\"row\" align=\"left\">{label}</th><td>{}</td></tr>",
+            escape_html(&value)
+        );
+    }
+    html.push_str("</table>");
+}
+
 fn owner_body(
     proposal: &StoredProposal,
     opportunity: &RegistryEntry,
@@ -218,15 +236,12 @@ fn owner_body(
         e(&opportunity.url),
         e(&opportunity.title)
     );
-    for (label, value) in facts(proposal).into_iter().chain(field_rows(proposal)) {
-        let _ = writeln!(text, "{label}: {value}");
-        let _ = write!(
-            html,
-            "<tr><th scope=\"row\" align=\"left\">{label}</th><td>{}</td></tr>",
-            e(&value)
-        );
-    }
-    html.push_str("</table>");
+    let reward = [("Reward", opportunity.reward.to_string())];
+    let rows = reward
+        .into_iter()
+        .chain(facts(proposal))
+        .chain(field_rows(proposal));
+    write_rows(&mut text, &mut html, rows);
     let _ = write!(text, "\nPROPOSAL\n\n{}\n", f.proposal);
     let _ = write!(
         html,
@@ -260,13 +275,13 @@ fn owner_body(
     let _ = write!(
         text,
         "\nReply to this mail to answer the proponent. Proposals close {}.\n-- \n{}\n",
-        when::display(opportunity.deadline),
+        when::display(opportunity.proposal_deadline),
         site.title
     );
     let _ = write!(
         html,
         "<p>Reply to this mail to answer the proponent. Proposals close {}.</p><p>{}</p></body></html>",
-        e(&when::display(opportunity.deadline)),
+        e(&when::display(opportunity.proposal_deadline)),
         e(&site.title)
     );
     (text, html)
@@ -278,7 +293,7 @@ fn receipt_body(
     site: &SiteInfo,
 ) -> (String, String) {
     let e = escape_html;
-    let deadline = when::display(opportunity.deadline);
+    let deadline = when::display(opportunity.proposal_deadline);
     let mut text = format!(
         "Thank you. Your proposal for \"{}\" was received.\n\n",
         opportunity.title
@@ -288,15 +303,7 @@ fn receipt_body(
         e(&opportunity.url),
         e(&opportunity.title)
     );
-    for (label, value) in facts(proposal) {
-        let _ = writeln!(text, "{label}: {value}");
-        let _ = write!(
-            html,
-            "<tr><th scope=\"row\" align=\"left\">{label}</th><td>{}</td></tr>",
-            e(&value)
-        );
-    }
-    html.push_str("</table>");
+    write_rows(&mut text, &mut html, facts(proposal));
     let next = format!(
         "What happens next: the product owner, {}, receives your proposal and scores it against the \
          evaluation criteria after the deadline ({deadline}). You can submit again with the same \
@@ -398,6 +405,18 @@ mod tests {
         assert!(!headers(receipt).contains("Reply-To"));
         assert!(receipt.raw.contains("01JDQ0000000000000000000AA"));
         assert_ne!(owner.id, receipt.id);
+    }
+
+    #[test]
+    fn owner_mail_shows_the_reward() {
+        let owner = &mails(&proposal("Ana Lee", "Text"), "Permit API")[0];
+        let html = owner
+            .raw
+            .split("Content-Type: text/html")
+            .nth(1)
+            .expect("an HTML part");
+        assert!(html.contains("Reward</th><td>$25,000</td>"), "{html}");
+        assert!(owner.raw.contains("Reward: $25,000"));
     }
 
     #[test]

@@ -84,7 +84,7 @@ pub fn receipt(request: &Request<Bytes>, registry: &Registry, config: &Config) -
     };
     let deadline = registry
         .get(&slug)
-        .map(|entry| cwu_domain::when::display(entry.deadline))
+        .map(|entry| cwu_domain::when::display(entry.proposal_deadline))
         .unwrap_or_else(|| "the deadline".into());
     let main = format!(
         r#"<h1>Proposal received</h1>

@@ -166,10 +166,9 @@ fn registry() -> cwu_domain::Registry {
                     "organization": "Ministry of Forests",
                     "owner": { "name": "Priya Sandhu", "email": OWNER },
                     "reward": 25000,
-                    "deadline": "2099-03-13T00:00:00Z",
+                    "proposal_deadline": "2099-03-13T00:00:00Z",
                     "lifecycle": "published",
                     "awarded": false,
-                    "proposal_requirements": ["Describe your approach"],
                     "evaluation_criteria": [{ "criterion": "Approach", "points": 100 }],
                     "questions": "https://github.com/bcgov/permit-status/issues/1",
                 }

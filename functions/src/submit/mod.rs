@@ -295,7 +295,7 @@ mod tests {
     #[tokio::test]
     async fn the_deadline_is_checked_by_the_handlers_clock() {
         let s = setup();
-        let deadline = testing::registry().get(OPEN).unwrap().deadline;
+        let deadline = testing::registry().get(OPEN).unwrap().proposal_deadline;
         let second = SignedDuration::from_secs(1);
         let before = s.app_at(deadline - second).handle(post(with(&[]))).await;
         assert_eq!(

@@ -60,19 +60,20 @@ pub(super) fn closed(
     now: Timestamp,
 ) -> Response<Bytes> {
     let status = opportunity.status_at(now);
-    let why = if now >= opportunity.deadline && status == cwu_domain::Status::UnderEvaluation {
-        format!(
-            "Proposals for “{}” closed on {}. Your proposal was not saved.",
-            opportunity.title,
-            when::display(opportunity.deadline)
-        )
-    } else {
-        format!(
-            "“{}” is not accepting proposals (status: {}). Your proposal was not saved.",
-            opportunity.title,
-            status.label()
-        )
-    };
+    let why =
+        if now >= opportunity.proposal_deadline && status == cwu_domain::Status::UnderEvaluation {
+            format!(
+                "Proposals for “{}” closed on {}. Your proposal was not saved.",
+                opportunity.title,
+                when::display(opportunity.proposal_deadline)
+            )
+        } else {
+            format!(
+                "“{}” is not accepting proposals (status: {}). Your proposal was not saved.",
+                opportunity.title,
+                status.label()
+            )
+        };
     message(
         StatusCode::GONE,
         Some(registry),
@@ -121,7 +122,7 @@ pub(super) fn not_saved(
     let main = format!(
         "<h1>Your proposal was not saved</h1><p>Our storage is unavailable right now, so nothing was saved and no email was sent. Wait a minute and submit again: your text is kept in the form below.</p><p>If this keeps happening, write to <a href=\"mailto:{0}\">{0}</a> before the deadline ({1}).</p>{2}",
         escape_html(&registry.site.contact_email),
-        escape_html(&when::display(opportunity.deadline)),
+        escape_html(&when::display(opportunity.proposal_deadline)),
         render_form(form_target(registry, opportunity), form, &[])
     );
     let mut response = page(

@@ -34,7 +34,7 @@ pub const OWNER_EMAIL: &str = "priya.sandhu@gov.bc.ca";
 /// The sender of every fixture mail.
 pub const MAIL_FROM: &str = "Code With Us <noreply@cwu.example.ca>";
 
-fn entry(slug: &str, title: &str, deadline: &str, lifecycle: Lifecycle) -> RegistryEntry {
+fn entry(slug: &str, title: &str, proposal_deadline: &str, lifecycle: Lifecycle) -> RegistryEntry {
     RegistryEntry {
         slug: slug.into(),
         title: title.into(),
@@ -48,10 +48,9 @@ fn entry(slug: &str, title: &str, deadline: &str, lifecycle: Lifecycle) -> Regis
             email: OWNER_EMAIL.into(),
         },
         reward: Reward::new(25_000).expect("valid reward"),
-        deadline: deadline.parse().expect("valid deadline"),
+        proposal_deadline: proposal_deadline.parse().expect("valid deadline"),
         lifecycle,
         awarded: false,
-        proposal_requirements: vec!["Describe your approach.".into()],
         evaluation_criteria: vec![
             Criterion {
                 criterion: "Approach".into(),

@@ -40,11 +40,12 @@ pub struct RegistryEntry {
     pub organization: String,
     /// Private: the product owner, who receives each proposal.
     pub owner: Contact,
+    /// Shown in the owner's mail.
     pub reward: Reward,
-    pub deadline: Timestamp,
+    /// The function refuses proposals from this moment, by its own clock.
+    pub proposal_deadline: Timestamp,
     pub lifecycle: Lifecycle,
     pub awarded: bool,
-    pub proposal_requirements: Vec<String>,
     pub evaluation_criteria: Vec<Criterion>,
     pub questions: String,
 }
@@ -59,10 +60,9 @@ impl RegistryEntry {
             organization: opportunity.organization.clone(),
             owner: opportunity.product_owner.clone(),
             reward: opportunity.reward,
-            deadline: opportunity.proposal_deadline,
+            proposal_deadline: opportunity.proposal_deadline,
             lifecycle: opportunity.lifecycle,
             awarded: opportunity.award.is_some(),
-            proposal_requirements: opportunity.proposal_requirements.clone(),
             evaluation_criteria: opportunity.evaluation_criteria.clone(),
             questions: opportunity.questions.clone(),
         }
@@ -70,7 +70,7 @@ impl RegistryEntry {
 
     /// The status at `now`, by the caller's clock.
     pub fn status_at(&self, now: Timestamp) -> Status {
-        Status::at(self.lifecycle, self.deadline, self.awarded, now)
+        Status::at(self.lifecycle, self.proposal_deadline, self.awarded, now)
     }
 }
 

@@ -171,8 +171,7 @@ impl FrontMatter {
         let organization = c.required_text("organization", self.organization.as_ref(), MAX_TITLE);
         let product_owner = self.product_owner(&mut c);
         let reward = c.required("reward", self.reward).and_then(|dollars| {
-            let result = u64::try_from(dollars).map_err(|_| "the reward cannot be negative".to_owned());
-            result.and_then(Reward::new)
+            Reward::new(dollars)
                 .map_err(|message| {
                     c.problem(
                         FieldPath::key("reward"),
