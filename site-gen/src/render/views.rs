@@ -98,9 +98,9 @@ pub struct Card {
     /// Where the work is based.
     pub location: String,
     /// `Friday, March 12, 2027, 4:00 PM PST`.
-    pub deadline: String,
+    pub proposal_deadline: String,
     /// RFC 3339, for `<time datetime>`.
-    pub deadline_iso: String,
+    pub proposal_deadline_iso: String,
     /// `3 days 4 hours left` while open.
     pub time_left: Option<String>,
     /// Awarded to, when awarded.
@@ -131,8 +131,8 @@ impl Card {
                 .collect(),
             remote: opportunity.remote,
             location: opportunity.location.clone(),
-            deadline: when::display(opportunity.proposal_deadline),
-            deadline_iso: iso(opportunity.proposal_deadline),
+            proposal_deadline: when::display(opportunity.proposal_deadline),
+            proposal_deadline_iso: iso(opportunity.proposal_deadline),
             time_left: status
                 .accepts_proposals()
                 .then(|| when::time_left(now, opportunity.proposal_deadline))
