@@ -28,14 +28,19 @@ pub enum Status {
 impl Status {
     /// The status from the publishing state, deadline and award at `now`.
     /// At the deadline itself proposals are closed.
-    pub fn at(lifecycle: Lifecycle, deadline: Timestamp, awarded: bool, now: Timestamp) -> Status {
+    pub fn at(
+        lifecycle: Lifecycle,
+        proposal_deadline: Timestamp,
+        awarded: bool,
+        now: Timestamp,
+    ) -> Status {
         match lifecycle {
             Lifecycle::Draft => Status::Draft,
             Lifecycle::Cancelled => Status::Cancelled,
             Lifecycle::Published if awarded => Status::Awarded,
-            Lifecycle::Published if now >= deadline => Status::UnderEvaluation,
+            Lifecycle::Published if now >= proposal_deadline => Status::UnderEvaluation,
             Lifecycle::Published
-                if deadline.as_second() - now.as_second() <= CLOSING_SOON_SECONDS =>
+                if proposal_deadline.as_second() - now.as_second() <= CLOSING_SOON_SECONDS =>
             {
                 Status::ClosingSoon
             }
