@@ -14,6 +14,19 @@
 //! `&ProposalForm::default()` and no errors into each open opportunity's page. The form's
 //! classes (`.field`, `.hint`, `.field-error`, `.error-summary`, `.choice`, `.visually-hidden`)
 //! are styled by the theme; `.visually-hidden` must hide the honeypot from sight.
+//!
+//! ```
+//! use functions::{FormTarget, render_form};
+//!
+//! let target = FormTarget {
+//!     action: functions::config::SUBMIT_PATH,
+//!     opportunity: "permit-api",
+//!     terms_version: "2026-06",
+//! };
+//! let html = render_form(target, &Default::default(), &[]);
+//! assert!(html.contains(r#"action="/api/proposals""#));
+//! assert!(html.contains(r#"value="permit-api""#));
+//! ```
 
 pub mod app;
 #[cfg(feature = "aws")]

@@ -16,6 +16,8 @@ pub struct Cli {
     /// The site folder (holding `content/` and `themes/`); defaults to the current folder.
     #[arg(long, global = true, default_value = ".")]
     pub root: PathBuf,
+    // Documented by its type: a doc comment here would change the `--help` text.
+    #[allow(missing_docs)]
     #[command(subcommand)]
     pub command: Command,
 }
@@ -70,6 +72,8 @@ pub struct ServeArgs {
     /// Port on 127.0.0.1.
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
+    // Documented by its type: a doc comment here would change the `--help` text.
+    #[allow(missing_docs)]
     #[command(flatten)]
     pub build: BuildArgs,
 }

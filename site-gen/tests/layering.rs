@@ -3,17 +3,19 @@
 //! `crate::<module>` path outside comments and `#[cfg(test)]` blocks (unit tests may use any
 //! fixture), attributed to the top-level module of the file it is in.
 
-mod common;
-
-use common::repo;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The repository root.
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
 
 /// Top-level module → the top-level modules it uses.
 type Graph = BTreeMap<String, BTreeSet<String>>;
 
-fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {

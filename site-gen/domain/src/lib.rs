@@ -3,6 +3,20 @@
 //! Everything here is plain data and rules: opportunities and their front matter, statuses derived
 //! from dates, rewards, the proposal form's fields and limits, and the private registry that the
 //! generator writes for the functions. Nothing here does I/O beyond (de)serialising.
+//!
+//! ```
+//! use cwu_domain::opportunity::Lifecycle;
+//! use cwu_domain::{Reward, Status, urls, when};
+//!
+//! let reward = Reward::new(25_000).expect("within the limits");
+//! assert_eq!(reward.to_string(), "$25,000");
+//! // A date alone means 4:00 PM in Vancouver; at the deadline itself proposals are closed.
+//! let deadline = when::parse_moment("2027-03-12").unwrap();
+//! let before = when::parse_moment("2027-03-12T15:59").unwrap();
+//! assert_eq!(Status::at(Lifecycle::Published, deadline, false, before), Status::ClosingSoon);
+//! assert_eq!(Status::at(Lifecycle::Published, deadline, false, deadline), Status::UnderEvaluation);
+//! assert_eq!(urls::opportunity("permit-api"), "/opportunities/permit-api/");
+//! ```
 
 pub mod email;
 pub mod html;
