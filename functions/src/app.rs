@@ -3,14 +3,17 @@
 //! The Lambda binaries and `site-gen serve` build one `App` each and pass it every request;
 //! the handlers themselves are plain functions in [`crate::submit`] and [`crate::receipt`].
 
+use crate::config::paths;
 use crate::config::{Config, RECEIPT_PATH, SUBMIT_PATH};
 use crate::mail::Mailer;
 use crate::outbox::{self, DrainReport};
 use crate::registry_source::RegistrySource;
 use crate::response;
 use crate::store::ProposalStore;
+use crate::{evaluate, invite, manage, owner};
 use bytes::Bytes;
-use http::{Method, Request, Response};
+use cwu_domain::Registry;
+use http::{Method, Request, Response, StatusCode};
 use jiff::Timestamp;
 use std::sync::Arc;
 
@@ -50,6 +53,24 @@ impl App {
         self
     }
 
+    /// The same app mailing links that start with `origin` (e.g. `http://127.0.0.1:8080`).
+    pub fn with_site_url(mut self, origin: impl Into<String>) -> Self {
+        let mut config = (*self.config).clone();
+        config.site_url = Some(origin.into());
+        self.config = Arc::new(config);
+        self
+    }
+
+    /// The same app on a clock that starts at `start` and advances with real time (`site-gen
+    /// serve --now`: a deadline can be passed locally, and time still moves).
+    pub fn starting_at(self, start: Timestamp) -> Self {
+        let began = std::time::Instant::now();
+        self.with_clock(Arc::new(move || {
+            let elapsed = jiff::SignedDuration::try_from(began.elapsed()).unwrap_or_default();
+            start.saturating_add(elapsed).unwrap_or(start)
+        }))
+    }
+
     /// The store this app writes to.
     pub fn store(&self) -> &Arc<dyn ProposalStore> {
         &self.store
@@ -82,12 +103,82 @@ impl App {
                 }
             }
             RECEIPT_PATH => response::method_not_allowed(registry.ok().as_deref(), "GET, HEAD"),
-            _ => response::not_found(registry.ok().as_deref()),
+            _ => match &registry {
+                Ok(registry) => self.private_pages(&request, path, registry).await,
+                Err(_) => response::not_found(None),
+            },
         };
         if request.method() == Method::HEAD {
             *response.body_mut() = Bytes::new();
         }
         response
+    }
+
+    /// The proposal's manage page and the owner's pages (sign-in, evaluation).
+    async fn private_pages(
+        &self,
+        request: &Request<Bytes>,
+        path: &str,
+        registry: &Registry,
+    ) -> Response<Bytes> {
+        let (store, mailer, config) = (self.store.as_ref(), self.mailer.as_ref(), &*self.config);
+        let now = (self.clock)();
+        let get = matches!(*request.method(), Method::GET | Method::HEAD);
+        let post = request.method() == Method::POST;
+        match path {
+            paths::MANAGE if get => manage::show(request, store, registry, config, now).await,
+            paths::MANAGE if post => {
+                manage::post(request, store, mailer, registry, config, now).await
+            }
+            paths::SIGN_IN if get => owner::sign_in_page(registry, StatusCode::OK, ""),
+            paths::SIGN_IN if post => {
+                owner::request_link(request, store, mailer, registry, config, now).await
+            }
+            paths::SESSION if get => owner::landing(request, registry, config, now),
+            paths::SESSION if post => owner::start(request, store, registry, config, now).await,
+            paths::SIGN_OUT if post => owner::sign_out(request, registry, config, now),
+            paths::MANAGE | paths::SIGN_IN | paths::SESSION => {
+                response::method_not_allowed(Some(registry), "GET, HEAD, POST")
+            }
+            paths::SIGN_OUT => response::method_not_allowed(Some(registry), "POST"),
+            paths::EVALUATIONS if get => match owner::session(request, registry, config, now) {
+                Some(session) => evaluate::list(&session, store, registry, now).await,
+                None => owner::sign_in_required(registry),
+            },
+            _ => match evaluate::route(path) {
+                Some((slug, view)) if get => match owner::session(request, registry, config, now) {
+                    Some(session) => {
+                        evaluate::show(&session, store, registry, slug, view, now).await
+                    }
+                    None => owner::sign_in_required(registry),
+                },
+                Some((slug, evaluate::View::Page)) if post => {
+                    evaluate::change(request, store, registry, config, slug, now).await
+                }
+                Some(_) => response::method_not_allowed(Some(registry), "GET, HEAD, POST"),
+                None => response::not_found(Some(registry)),
+            },
+        }
+    }
+
+    /// Invites the owners of opportunities whose deadline just passed; see [`invite::sweep`].
+    pub async fn sweep(&self) -> invite::SweepReport {
+        match self.registry.registry() {
+            Ok(registry) => {
+                invite::sweep(
+                    self.store.as_ref(),
+                    self.mailer.as_ref(),
+                    &registry,
+                    &self.config,
+                    (self.clock)(),
+                )
+                .await
+            }
+            Err(error) => invite::SweepReport {
+                invited: Vec::new(),
+                errors: vec![error.to_string()],
+            },
+        }
     }
 
     /// Sends pending mail now (startup, timers, after a submission); see [`outbox::drain`].

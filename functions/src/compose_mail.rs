@@ -1,139 +1,110 @@
-//! The two mails a proposal produces, built with `lettre`: the owner's copy of the whole
-//! proposal and the proponent's receipt. Every user value is escaped in HTML; headers are
-//! encoded by `lettre` (RFC 2047), and values are flattened to one line first.
+//! Every mail the functions send, composed with `lettre` as a complete MIME message (plain text
+//! and HTML, every value escaped in HTML, headers on one line and RFC 2047-encoded) ready for
+//! the outbox: the proponent's receipt and withdrawal confirmation, the "you already have a
+//! proposal" reminder, and the owner's deadline invitation and sign-in link. Nothing here goes
+//! to an owner before the deadline: proposals are sealed.
+//!
+//! Mails that must go out once whatever happens (an invitation, a reminder per hour) get an
+//! id derived from what they are about ([`fixed_id`]): adding them twice to the outbox adds
+//! them once ([`crate::store::ProposalStore::add_mails`]).
 
 use crate::mail::{MailKind, MailState, OutboxMail};
 use crate::store::StoredProposal;
 use cwu_domain::html::escape_html;
-use cwu_domain::proposal::ProponentType;
 use cwu_domain::registry::SiteInfo;
 use cwu_domain::{RegistryEntry, when};
+use jiff::Timestamp;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{Address, Message};
-use std::fmt::Write;
+use sha2::{Digest, Sha256};
 
-/// Why mails could not be built (a configuration error: nothing is stored).
+/// Why a mail could not be composed (configuration or an invalid stored address).
 #[derive(Debug, thiserror::Error)]
-pub enum MessageError {
+pub enum NoticeError {
     /// `MAIL_FROM` is not a mailbox.
     #[error("the sender address `{0}` is not valid")]
     Sender(String),
-    /// The owner's address in the registry is not valid.
-    #[error("the product owner's address for `{0}` is not valid")]
-    Owner(String),
+    /// The recipient's address is not valid.
+    #[error("a recipient's address is not valid")]
+    Recipient,
     /// `lettre` refused the message.
     #[error("cannot build the mail: {0}")]
     Build(String),
 }
 
-/// Control characters (CR, LF, tabs…) become spaces: a header value stays on one line.
+/// Control characters become spaces: a header value stays on one line.
 fn one_line(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
 }
 
-/// Who is proposing, as one line: `Ana Lee` or `Ana Lee (Acme Ltd.)`.
-pub fn proponent_label(proposal: &StoredProposal) -> String {
-    let f = &proposal.fields;
-    match (&f.organization_name, f.proponent_type) {
-        (Some(org), ProponentType::Organization) => one_line(&format!("{} ({org})", f.legal_name)),
-        _ => one_line(&f.legal_name),
-    }
+/// A ULID whose time part is `at` and whose random part is a hash of `about`: the same mail
+/// always gets the same id, and ids still sort by time in the outbox.
+pub fn fixed_id(at: Timestamp, about: &str) -> String {
+    let hash = Sha256::digest(about.as_bytes());
+    let mut random = [0u8; 16];
+    random[6..].copy_from_slice(&hash[..10]);
+    let millis = u64::try_from(at.as_millisecond()).unwrap_or(0);
+    ulid::Ulid::from_parts(millis, u128::from_be_bytes(random)).to_string()
 }
 
-/// The owner's mail and the receipt for `proposal`, as pending outbox items.
-pub fn proposal_mails(
-    proposal: &StoredProposal,
-    opportunity: &RegistryEntry,
+/// One mail to compose: who, what, and the body as paragraphs (plain text; links are
+/// written out in full so both parts carry them).
+pub struct Notice<'a> {
+    /// The outbox id ([`crate::ids::ulid_at`] or [`fixed_id`]).
+    pub id: String,
+    /// What it is about (a proposal version's id, an opportunity's slug), for the outbox.
+    pub about: String,
+    /// The kind, for logs and tests.
+    pub kind: MailKind,
+    /// The recipient's display name.
+    pub to_name: &'a str,
+    /// The recipient's address.
+    pub to: &'a str,
+    /// The subject (one line).
+    pub subject: String,
+    /// Paragraphs; a paragraph that is a URL becomes a link in the HTML part.
+    pub paragraphs: Vec<String>,
+    /// Labelled values shown as a table after the paragraphs.
+    pub rows: Vec<(&'static str, String)>,
+    /// Long texts (heading, text) shown whole at the end, e.g. the proposal.
+    pub texts: Vec<(&'static str, String)>,
+    /// When it was created (its `Date`).
+    pub at: Timestamp,
+}
+
+/// Builds the outbox item for `notice`, sent from `mail_from`.
+pub fn compose(
+    notice: Notice<'_>,
     site: &SiteInfo,
     mail_from: &str,
-) -> Result<Vec<OutboxMail>, MessageError> {
+) -> Result<OutboxMail, NoticeError> {
     let from: Mailbox = mail_from
         .parse()
-        .map_err(|_| MessageError::Sender(mail_from.to_owned()))?;
-    let owner_address: Address = opportunity
-        .owner
-        .email
-        .parse()
-        .map_err(|_| MessageError::Owner(opportunity.slug.clone()))?;
-    let owner = Mailbox::new(Some(one_line(&opportunity.owner.name)), owner_address);
-    let proponent_address: Option<Address> = proposal.fields.email.parse().ok();
-    let proponent =
-        proponent_address.map(|a| Mailbox::new(Some(one_line(&proposal.fields.legal_name)), a));
-
-    let title = one_line(&opportunity.title);
-    let who = proponent_label(proposal);
-    let version_note = if proposal.version > 1 {
-        format!(" (version {})", proposal.version)
-    } else {
-        String::new()
-    };
-
-    let mut mails = Vec::with_capacity(2);
-    let owner_subject = format!("Proposal{version_note} for {title} from {who}");
-    let (text, html) = owner_body(proposal, opportunity, site);
-    mails.push(build(
-        proposal,
-        MailKind::Owner,
-        &from,
-        owner,
-        proponent.clone(),
-        owner_subject,
-        text,
-        html,
-    )?);
-    if let Some(proponent) = proponent {
-        let subject = format!("Receipt: your proposal{version_note} for {title}");
-        let (text, html) = receipt_body(proposal, opportunity, site);
-        mails.push(build(
-            proposal,
-            MailKind::Receipt,
-            &from,
-            proponent,
-            None,
-            subject,
-            text,
-            html,
-        )?);
-    }
-    Ok(mails)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn build(
-    proposal: &StoredProposal,
-    kind: MailKind,
-    from: &Mailbox,
-    to: Mailbox,
-    reply_to: Option<Mailbox>,
-    subject: String,
-    text: String,
-    html: String,
-) -> Result<OutboxMail, MessageError> {
-    let id = crate::ids::ulid_at(proposal.submitted_at);
+        .map_err(|_| NoticeError::Sender(mail_from.to_owned()))?;
+    let address: Address = notice.to.parse().map_err(|_| NoticeError::Recipient)?;
+    let to = Mailbox::new(Some(one_line(notice.to_name)), address);
+    let subject = one_line(&notice.subject);
+    let (text, html) = bodies(&notice, site);
     let domain = from.email.domain().to_owned();
-    let mut builder = Message::builder()
+    let message = Message::builder()
         .from(from.clone())
         .to(to.clone())
         .subject(subject.clone())
-        .date(crate::ids::system_time(proposal.submitted_at))
-        .message_id(Some(format!("<{id}@{domain}>")));
-    if let Some(reply_to) = reply_to {
-        builder = builder.reply_to(reply_to);
-    }
-    let message = builder
+        .date(crate::ids::system_time(notice.at))
+        .message_id(Some(format!("<{}@{domain}>", notice.id)))
         .multipart(MultiPart::alternative_plain_html(text, html))
-        .map_err(|e| MessageError::Build(e.to_string()))?;
+        .map_err(|e| NoticeError::Build(e.to_string()))?;
     Ok(OutboxMail {
-        id,
-        proposal_id: proposal.id.clone(),
-        kind,
+        id: notice.id,
+        proposal_id: notice.about,
+        kind: notice.kind,
         from: from.email.to_string(),
         to: vec![to.email.to_string()],
         subject,
         raw: String::from_utf8_lossy(&message.formatted()).into_owned(),
-        created_at: proposal.submitted_at,
+        created_at: notice.at,
         state: MailState::Pending,
         attempts: 0,
         lease_until: None,
@@ -143,15 +114,67 @@ fn build(
     })
 }
 
-/// Labelled values shown in both mails' bodies: (label, value).
-fn field_rows(proposal: &StoredProposal) -> Vec<(&'static str, String)> {
+fn bodies(notice: &Notice<'_>, site: &SiteInfo) -> (String, String) {
+    let e = escape_html;
+    let mut text = String::new();
+    let mut html = format!(
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{}</title></head><body>"#,
+        e(&notice.subject)
+    );
+    for paragraph in &notice.paragraphs {
+        text.push_str(paragraph);
+        text.push_str("\n\n");
+        if paragraph.starts_with("http://") || paragraph.starts_with("https://") {
+            html.push_str(&format!(r#"<p><a href="{0}">{0}</a></p>"#, e(paragraph)));
+        } else {
+            html.push_str(&format!("<p>{}</p>", e(paragraph)));
+        }
+    }
+    if !notice.rows.is_empty() {
+        html.push_str("<table>");
+        for (label, value) in &notice.rows {
+            text.push_str(&format!("{label}: {value}\n"));
+            html.push_str(&format!(
+                r#"<tr><th scope="row" align="left">{label}</th><td>{}</td></tr>"#,
+                e(value)
+            ));
+        }
+        html.push_str("</table>");
+        text.push('\n');
+    }
+    for (heading, body) in &notice.texts {
+        text.push_str(&format!("{}\n\n{body}\n\n", heading.to_uppercase()));
+        html.push_str(&format!(
+            r#"<h2>{heading}</h2><div style="white-space: pre-wrap">{}</div>"#,
+            e(body)
+        ));
+    }
+    text.push_str(&format!("-- \n{}\n", site.title));
+    html.push_str(&format!("<p>{}</p></body></html>", e(&site.title)));
+    (text, html)
+}
+
+/// Every field of a proposal version as labelled rows (both the receipt and the withdrawal
+/// confirmation show them), with the reference and version first.
+pub fn proposal_rows(proposal: &StoredProposal) -> Vec<(&'static str, String)> {
     let f = &proposal.fields;
     let mut rows = vec![
+        ("Reference", proposal.reference().to_owned()),
+        ("Version", proposal.version.to_string()),
+        ("Submitted", when::display(proposal.submitted_at)),
+        (
+            "Terms accepted",
+            format!(
+                "version {} at {}",
+                f.terms_version,
+                when::display(proposal.terms_accepted_at)
+            ),
+        ),
         (
             "Proponent type",
             match f.proponent_type {
-                ProponentType::Individual => "Individual".to_owned(),
-                ProponentType::Organization => "Organization".to_owned(),
+                cwu_domain::proposal::ProponentType::Individual => "Individual".to_owned(),
+                cwu_domain::proposal::ProponentType::Organization => "Organization".to_owned(),
             },
         ),
         ("Legal name", f.legal_name.clone()),
@@ -166,296 +189,250 @@ fn field_rows(proposal: &StoredProposal) -> Vec<(&'static str, String)> {
     rows
 }
 
-fn facts(proposal: &StoredProposal) -> Vec<(&'static str, String)> {
-    vec![
-        ("Proposal id", proposal.id.clone()),
-        ("Version", proposal.version.to_string()),
-        ("Submitted", when::display(proposal.submitted_at)),
-        (
-            "Terms accepted",
-            format!(
-                "version {} at {}",
-                proposal.fields.terms_version,
-                when::display(proposal.terms_accepted_at)
-            ),
-        ),
-    ]
-}
-
-/// Each `(label, value)` as a `label: value` line of `text` and a row of the table open in
-/// `html`, which it closes.
-fn write_rows(
-    text: &mut String,
-    html: &mut String,
-    rows: impl IntoIterator<Item = (&'static str, String)>,
-) {
-    for (label, value) in rows {
-        let _ = writeln!(text, "{label}: {value}");
-        let _ = write!(
-            html,
-            "<tr><th scope=\"row\" align=\"left\">{label}</th><td>{}</td></tr>",
-            escape_html(&value)
-        );
+/// The proposal's long texts: the proposal and, when given, the comments.
+pub fn proposal_texts(proposal: &StoredProposal) -> Vec<(&'static str, String)> {
+    let mut texts = vec![("Proposal", proposal.fields.proposal.clone())];
+    if let Some(comments) = &proposal.fields.comments {
+        texts.push(("Additional comments", comments.clone()));
     }
-    html.push_str("</table>");
+    texts
 }
 
-fn owner_body(
+/// The receipt: the whole proposal as stored, its reference and version, and the private
+/// manage link (the only way to change it).
+pub fn receipt(
     proposal: &StoredProposal,
     opportunity: &RegistryEntry,
     site: &SiteInfo,
-) -> (String, String) {
-    let f = &proposal.fields;
-    let mut text = String::new();
-    let mut html = String::new();
-    let e = escape_html;
-    let _ = writeln!(
-        text,
-        "A proposal{} was submitted for \"{}\" ({}).\n",
-        if proposal.version > 1 {
-            format!(
-                " (version {}, replacing version {})",
-                proposal.version,
-                proposal.version - 1
-            )
-        } else {
-            String::new()
+    mail_from: &str,
+    manage_url: &str,
+) -> Result<OutboxMail, NoticeError> {
+    let version = if proposal.version > 1 {
+        format!(" (version {})", proposal.version)
+    } else {
+        String::new()
+    };
+    compose(
+        Notice {
+            id: crate::ids::ulid_at(proposal.submitted_at),
+            about: proposal.id.clone(),
+            kind: MailKind::Receipt,
+            to_name: &proposal.fields.legal_name,
+            to: &proposal.fields.email,
+            subject: format!("Receipt: your proposal{version} for {}", opportunity.title),
+            paragraphs: vec![
+                format!(
+                    "Thank you. Your proposal for \"{}\" was received and saved. This mail holds a complete copy of it.",
+                    opportunity.title
+                ),
+                format!(
+                    "Until the deadline ({}) you can view, update or withdraw it with this private link. Do not share it: anyone with it can change your proposal.",
+                    when::display(opportunity.proposal_deadline)
+                ),
+                manage_url.to_owned(),
+                format!(
+                    "Proposals are sealed: nobody, not even the product owner at {}, sees them before the deadline. Then the owner scores every proposal that is not withdrawn against the evaluation criteria. Questions go to {}, in the open.",
+                    opportunity.organization, opportunity.questions
+                ),
+                format!(
+                    "If you did not submit this proposal, withdraw it with the link above and write to {}.",
+                    site.contact_email
+                ),
+                opportunity.url.clone(),
+            ],
+            rows: proposal_rows(proposal),
+            texts: proposal_texts(proposal),
+            at: proposal.submitted_at,
         },
+        site,
+        mail_from,
+    )
+}
+
+/// Confirms a withdrawal to the proponent.
+pub fn withdrawn(
+    proposal: &StoredProposal,
+    opportunity: &RegistryEntry,
+    site: &SiteInfo,
+    mail_from: &str,
+    manage_url: &str,
+) -> Result<OutboxMail, NoticeError> {
+    let at = proposal.withdrawn_at.unwrap_or(proposal.submitted_at);
+    compose(
+        Notice {
+            id: crate::ids::ulid_at(at),
+            about: proposal.id.clone(),
+            kind: MailKind::Withdrawal,
+            to_name: &proposal.fields.legal_name,
+            to: &proposal.fields.email,
+            subject: format!("Withdrawn: your proposal for {}", opportunity.title),
+            paragraphs: vec![
+                format!(
+                    "Your proposal for \"{}\" was withdrawn on {}. It will not be evaluated. Its earlier versions are kept in the record.",
+                    opportunity.title,
+                    when::display(at)
+                ),
+                format!(
+                    "You can submit it again before the deadline ({}) from your private link:",
+                    when::display(opportunity.proposal_deadline)
+                ),
+                manage_url.to_owned(),
+                format!(
+                    "If you did not withdraw it, submit it again from the link and write to {}.",
+                    site.contact_email
+                ),
+            ],
+            rows: proposal_rows(proposal),
+            texts: Vec::new(),
+            at,
+        },
+        site,
+        mail_from,
+    )
+}
+
+/// Tells an address that already has a proposal that a public form post changed nothing, and
+/// gives it its manage link again. One per proposal per hour (a fixed id).
+pub fn already_submitted(
+    current: &StoredProposal,
+    opportunity: &RegistryEntry,
+    site: &SiteInfo,
+    mail_from: &str,
+    manage_url: &str,
+    now: Timestamp,
+) -> Result<OutboxMail, NoticeError> {
+    let hour = now.as_second().div_euclid(3_600);
+    compose(
+        Notice {
+            id: fixed_id(now, &format!("already\0{}\0{hour}", current.reference())),
+            about: current.id.clone(),
+            kind: MailKind::Reminder,
+            to_name: &current.fields.legal_name,
+            to: &current.fields.email,
+            subject: format!("Your proposal for {} was not changed", opportunity.title),
+            paragraphs: vec![
+                format!(
+                    "Someone, perhaps you, sent a proposal for \"{}\" from the public form with this address on {}. This address already has a proposal, so nothing was changed: only its private link can change it.",
+                    opportunity.title,
+                    when::display(now)
+                ),
+                "To view, update or withdraw your proposal, use this link:".to_owned(),
+                manage_url.to_owned(),
+                "If it was not you, you need not do anything.".to_owned(),
+            ],
+            rows: vec![
+                ("Reference", current.reference().to_owned()),
+                ("Version", current.version.to_string()),
+            ],
+            texts: Vec::new(),
+            at: now,
+        },
+        site,
+        mail_from,
+    )
+}
+
+/// The owner's invitation at the deadline: how many proposals are in, and a sign-in link.
+pub fn invitation(
+    opportunity: &RegistryEntry,
+    count: usize,
+    site: &SiteInfo,
+    mail_from: &str,
+    sign_in_url: &str,
+    now: Timestamp,
+) -> Result<OutboxMail, NoticeError> {
+    let mut paragraphs = vec![format!(
+        "Proposals for \"{}\" closed on {}.",
         opportunity.title,
-        opportunity.url
-    );
-    let _ = write!(
-        html,
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{}</title></head><body><p>A proposal{} was submitted for <a href="{}">{}</a>.</p><table>"#,
-        e(&opportunity.title),
-        if proposal.version > 1 {
-            format!(" (version {})", proposal.version)
-        } else {
-            String::new()
+        when::display(opportunity.proposal_deadline)
+    )];
+    if count == 0 {
+        paragraphs.push("No proposals were received.".to_owned());
+        paragraphs.push(format!(
+            "Next steps: post the opportunity again with a later deadline, extend this one by changing its proposal_deadline in a pull request, or cancel it. Write to {} if you want help.",
+            site.contact_email
+        ));
+    } else {
+        paragraphs.push(format!(
+            "{count} {} received. Sign in to read and score {}; this link works once, for 3 days:",
+            if count == 1 {
+                "proposal was"
+            } else {
+                "proposals were"
+            },
+            if count == 1 { "it" } else { "them" }
+        ));
+        paragraphs.push(sign_in_url.to_owned());
+        paragraphs.push(
+            "If the link has expired, ask for a new one on the product owner sign-in page."
+                .to_owned(),
+        );
+    }
+    compose(
+        Notice {
+            id: fixed_id(
+                opportunity.proposal_deadline,
+                &format!("invitation\0{}", opportunity.slug),
+            ),
+            about: opportunity.slug.clone(),
+            kind: MailKind::Invitation,
+            to_name: &opportunity.owner.name,
+            to: &opportunity.owner.email,
+            subject: format!("Proposals closed: {}", opportunity.title),
+            paragraphs,
+            rows: Vec::new(),
+            texts: Vec::new(),
+            at: now,
         },
-        e(&opportunity.url),
-        e(&opportunity.title)
-    );
-    let reward = [("Reward", opportunity.reward.to_string())];
-    let rows = reward
-        .into_iter()
-        .chain(facts(proposal))
-        .chain(field_rows(proposal));
-    write_rows(&mut text, &mut html, rows);
-    let _ = write!(text, "\nPROPOSAL\n\n{}\n", f.proposal);
-    let _ = write!(
-        html,
-        r#"<h2>Proposal</h2><div style="white-space: pre-wrap">{}</div>"#,
-        e(&f.proposal)
-    );
-    if let Some(comments) = &f.comments {
-        let _ = write!(text, "\nADDITIONAL COMMENTS\n\n{comments}\n");
-        let _ = write!(
-            html,
-            r#"<h2>Additional comments</h2><div style="white-space: pre-wrap">{}</div>"#,
-            e(comments)
-        );
-    }
-    let _ = write!(text, "\nEVALUATION CRITERIA (score out of 100)\n\n");
-    html.push_str("<h2>Evaluation criteria (score out of 100)</h2><ul>");
-    for criterion in &opportunity.evaluation_criteria {
-        let _ = writeln!(
-            text,
-            "- {} ({} points): ____",
-            criterion.criterion, criterion.points
-        );
-        let _ = write!(
-            html,
-            "<li>{} ({} points)</li>",
-            e(&criterion.criterion),
-            criterion.points
-        );
-    }
-    html.push_str("</ul>");
-    let _ = write!(
-        text,
-        "\nReply to this mail to answer the proponent. Proposals close {}.\n-- \n{}\n",
-        when::display(opportunity.proposal_deadline),
-        site.title
-    );
-    let _ = write!(
-        html,
-        "<p>Reply to this mail to answer the proponent. Proposals close {}.</p><p>{}</p></body></html>",
-        e(&when::display(opportunity.proposal_deadline)),
-        e(&site.title)
-    );
-    (text, html)
+        site,
+        mail_from,
+    )
 }
 
-fn receipt_body(
-    proposal: &StoredProposal,
-    opportunity: &RegistryEntry,
+/// A one-time sign-in link for an owner.
+pub fn sign_in(
+    name: &str,
+    email: &str,
     site: &SiteInfo,
-) -> (String, String) {
-    let e = escape_html;
-    let deadline = when::display(opportunity.proposal_deadline);
-    let mut text = format!(
-        "Thank you. Your proposal for \"{}\" was received.\n\n",
-        opportunity.title
-    );
-    let mut html = format!(
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Receipt</title></head><body><p>Thank you. Your proposal for <a href="{}">{}</a> was received.</p><table>"#,
-        e(&opportunity.url),
-        e(&opportunity.title)
-    );
-    write_rows(&mut text, &mut html, facts(proposal));
-    let next = format!(
-        "What happens next: the product owner, {}, receives your proposal and scores it against the \
-         evaluation criteria after the deadline ({deadline}). You can submit again with the same \
-         email address until then; your latest version is the one evaluated. Questions go to {}.",
-        opportunity.organization, opportunity.questions
-    );
-    let _ = write!(
-        text,
-        "\n{next}\n\nIf you did not submit this proposal, write to {}.\n-- \n{}\n{}\n",
-        site.contact_email, site.title, opportunity.url
-    );
-    let _ = write!(
-        html,
-        "<p>{}</p><p>If you did not submit this proposal, write to {}.</p><p>{}</p></body></html>",
-        e(&next),
-        e(&site.contact_email),
-        e(&site.title)
-    );
-    (text, html)
+    mail_from: &str,
+    sign_in_url: &str,
+    now: Timestamp,
+) -> Result<OutboxMail, NoticeError> {
+    compose(
+        Notice {
+            id: crate::ids::ulid_at(now),
+            about: "sign-in".to_owned(),
+            kind: MailKind::SignIn,
+            to_name: name,
+            to: email,
+            subject: format!("Sign in to {}", site.title),
+            paragraphs: vec![
+                "Use this link to sign in as a product owner. It works once, for 15 minutes:"
+                    .to_owned(),
+                sign_in_url.to_owned(),
+                "If you did not ask for it, ignore this mail: nobody can sign in without it."
+                    .to_owned(),
+            ],
+            rows: Vec::new(),
+            texts: Vec::new(),
+            at: now,
+        },
+        site,
+        mail_from,
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{self, MAIL_FROM, OPEN};
-    use cwu_domain::proposal::ProposalFields;
-
-    fn proposal(name: &str, text: &str) -> StoredProposal {
-        let fields = ProposalFields {
-            opportunity: OPEN.into(),
-            proponent_type: ProponentType::Organization,
-            legal_name: name.into(),
-            organization_name: Some("Acme & Sons <Ltd>".into()),
-            email: "ana@example.org".into(),
-            phone: None,
-            proposal: text.into(),
-            comments: Some("Thanks\r\nBcc: x@evil.test".into()),
-            terms_version: testing::TERMS.into(),
-        };
-        StoredProposal {
-            id: "01JDQ0000000000000000000AA".into(),
-            version: 2,
-            submitted_at: testing::now(),
-            content_hash: crate::record::content_hash(&fields),
-            fields,
-            terms_accepted_at: testing::now(),
-            client_ip_hash: None,
-            user_agent: None,
-        }
-    }
-
-    fn mails(p: &StoredProposal, title: &str) -> Vec<OutboxMail> {
-        let registry = testing::registry();
-        let mut entry = registry.get(OPEN).unwrap().clone();
-        entry.title = title.into();
-        proposal_mails(p, &entry, &registry.site, MAIL_FROM).unwrap()
-    }
-
-    fn headers(mail: &OutboxMail) -> &str {
-        mail.raw.split_once("\r\n\r\n").unwrap().0
-    }
 
     #[test]
-    fn owner_mail_has_everything_escaped_and_a_reply_to() {
-        let p = proposal("Ana <script>x</script> Lee", "Line <b>1</b>\nLine 2 & more");
-        let all = mails(&p, "Permit API");
-        assert_eq!(all.len(), 2);
-        let owner = &all[0];
-        assert_eq!(owner.kind, MailKind::Owner);
-        assert_eq!(owner.from, "noreply@cwu.example.ca");
-        assert_eq!(
-            owner.subject,
-            "Proposal (version 2) for Permit API from Ana <script>x</script> Lee (Acme & Sons <Ltd>)"
-        );
-        let h = headers(owner);
-        assert!(
-            h.contains("Reply-To:") && h.contains("<ana@example.org>"),
-            "{h}"
-        );
-        assert!(h.contains("Message-ID: <") && h.contains("@cwu.example.ca>"));
-        assert!(h.contains("multipart/alternative"));
-        let html = owner
-            .raw
-            .split("Content-Type: text/html")
-            .nth(1)
-            .unwrap()
-            .replace("=\r\n", "");
-        assert!(!html.contains("<script") && !html.contains("<b>") && !html.contains("<Ltd>"));
-        assert!(html.contains("&lt;b&gt;1&lt;/b&gt;"));
-        assert!(
-            html.contains("Approach (60 points)"),
-            "criteria for scoring"
-        );
-        assert!(html.contains("Experience &lt;with&gt; Rust &amp; APIs"));
-        assert!(owner.raw.contains("01JDQ0000000000000000000AA"));
-        let receipt = &all[1];
-        assert_eq!(receipt.kind, MailKind::Receipt);
-        assert_eq!(receipt.to, ["ana@example.org"]);
-        assert!(!headers(receipt).contains("Reply-To"));
-        assert!(receipt.raw.contains("01JDQ0000000000000000000AA"));
-        assert_ne!(owner.id, receipt.id);
-    }
-
-    #[test]
-    fn owner_mail_shows_the_reward() {
-        let owner = &mails(&proposal("Ana Lee", "Text"), "Permit API")[0];
-        let html = owner
-            .raw
-            .split("Content-Type: text/html")
-            .nth(1)
-            .expect("an HTML part");
-        assert!(html.contains("Reward</th><td>$25,000</td>"), "{html}");
-        assert!(owner.raw.contains("Reward: $25,000"));
-    }
-
-    #[test]
-    fn line_breaks_never_reach_the_headers() {
-        let p = proposal("Ana\r\nBcc: x@evil.test", "Text");
-        for mail in mails(&p, "Title\r\nBcc: y@evil.test\nX-Injected: 1") {
-            let h = headers(&mail);
-            assert!(
-                !h.contains("\r\nBcc:") && !h.contains("\nX-Injected"),
-                "{h}"
-            );
-            assert!(
-                h.lines()
-                    .all(|l| !l.starts_with("Bcc") && !l.starts_with("X-Injected"))
-            );
-            assert!(!mail.subject.contains('\n'));
-        }
-    }
-
-    #[test]
-    fn non_ascii_subjects_are_encoded() {
-        let p = proposal("Zoë Tremblay", "Texte");
-        let owner = &mails(&p, "API des permis — forêts")[0];
-        let h = headers(owner);
-        assert!(
-            h.contains("Subject: Proposal") && h.contains("=?utf-8?b?"),
-            "{h}"
-        );
-        assert!(owner.raw.is_ascii());
-    }
-
-    #[test]
-    fn a_bad_sender_is_a_configuration_error() {
-        let registry = testing::registry();
-        let entry = registry.get(OPEN).unwrap();
-        let p = proposal("Ana", "Text");
-        assert!(matches!(
-            proposal_mails(&p, entry, &registry.site, "not a mailbox"),
-            Err(MessageError::Sender(_))
-        ));
+    fn fixed_ids_are_stable_distinct_and_time_ordered() {
+        let at: Timestamp = "2026-12-01T00:00:00Z".parse().unwrap();
+        let later: Timestamp = "2026-12-02T00:00:00Z".parse().unwrap();
+        assert_eq!(fixed_id(at, "a"), fixed_id(at, "a"));
+        assert_ne!(fixed_id(at, "a"), fixed_id(at, "b"));
+        assert!(fixed_id(at, "z") < fixed_id(later, "a"));
+        assert_eq!(fixed_id(at, "a").len(), 26);
     }
 }

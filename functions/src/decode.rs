@@ -3,6 +3,7 @@
 use bytes::Bytes;
 use cwu_domain::proposal::{ProposalForm, limits};
 use http::{Request, header};
+use serde::de::DeserializeOwned;
 use std::collections::HashSet;
 
 /// Why a request body is not a proposal form.
@@ -21,6 +22,11 @@ pub enum DecodeError {
 
 /// Decodes the form, checking length, content type, encoding and duplicates first.
 pub fn decode(request: &Request<Bytes>) -> Result<ProposalForm, DecodeError> {
+    decode_as(request)
+}
+
+/// [`decode`] into any form struct (the owner's forms, a manage action).
+pub fn decode_as<T: DeserializeOwned>(request: &Request<Bytes>) -> Result<T, DecodeError> {
     let announced = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -57,7 +63,7 @@ fn is_form_content_type(value: Option<&http::HeaderValue>) -> bool {
 
 /// Decodes a urlencoded body strictly: `form_urlencoded` and `serde_html_form` replace bad
 /// bytes silently, so the checks that must fail loudly come first.
-pub fn decode_body(body: &[u8]) -> Result<ProposalForm, DecodeError> {
+pub fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
     let malformed = |what: &str| Err(DecodeError::Malformed(what.to_owned()));
     if std::str::from_utf8(body).is_err() {
         return malformed("the body is not valid UTF-8");

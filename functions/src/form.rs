@@ -262,12 +262,22 @@ fn proponent_type(html: &mut String, value: &str, errors: &[&str]) {
     html.push_str("</fieldset>");
 }
 
-fn open_field(html: &mut String, text: &TextField, errors: &[&str]) -> (String, Described) {
+fn open_field(
+    html: &mut String,
+    text: &TextField,
+    errors: &[&str],
+    limit: bool,
+) -> (String, Described) {
     let id = input_id(text.name);
     let d = describe(text.name, true, errors);
+    let limit = if limit {
+        format!(" At most {} characters.", group_thousands(text.max))
+    } else {
+        String::new()
+    };
     let _ = write!(
         html,
-        r#"<div class="{}"><label for="{id}">{}</label><p class="hint" id="{id}-hint">{}</p>{}"#,
+        r#"<div class="{}"><label for="{id}">{}</label><p class="hint" id="{id}-hint">{}{limit}</p>{}"#,
         field_class(errors),
         text.label,
         escape_html(text.hint),
@@ -276,11 +286,12 @@ fn open_field(html: &mut String, text: &TextField, errors: &[&str]) -> (String, 
     (id, d)
 }
 
+/// No `maxlength`: a browser would cut a long paste silently. The server's 422 says what is
+/// too long, and the hints of the long fields give their limits.
 fn attributes(text: &TextField, d: &Described) -> String {
     format!(
-        r#" name="{}" maxlength="{}" autocomplete="{}" aria-describedby="{}"{}{}"#,
+        r#" name="{}" autocomplete="{}" aria-describedby="{}"{}{}"#,
         text.name,
-        text.max,
         text.autocomplete,
         d.describedby,
         if text.required { " required" } else { "" },
@@ -289,7 +300,7 @@ fn attributes(text: &TextField, d: &Described) -> String {
 }
 
 fn text_input(html: &mut String, text: &TextField, value: &str, errors: &[&str]) {
-    let (id, d) = open_field(html, text, errors);
+    let (id, d) = open_field(html, text, errors, false);
     let _ = write!(
         html,
         r#"<input type="{}" id="{id}"{} value="{}"></div>"#,
@@ -299,8 +310,21 @@ fn text_input(html: &mut String, text: &TextField, value: &str, errors: &[&str])
     );
 }
 
+/// `10000` as `10,000`.
+fn group_thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn text_area(html: &mut String, text: &TextField, value: &str, errors: &[&str], rows: u32) {
-    let (id, d) = open_field(html, text, errors);
+    let (id, d) = open_field(html, text, errors, true);
     // A newline right after the start tag is dropped by parsers; add one so a value that starts
     // with a newline survives a round trip.
     let _ = write!(
@@ -370,7 +394,11 @@ mod tests {
         }
         assert!(!html.contains("error-summary"));
         assert!(!html.contains("aria-invalid"));
-        assert!(html.contains(r#"maxlength="10000""#));
+        assert!(
+            !html.contains("maxlength"),
+            "a long paste is never cut silently"
+        );
+        assert!(html.contains("At most 10,000 characters."));
         assert!(html.contains("version 2026-06"));
         assert!(html.contains(r#"tabindex="-1" autocomplete="off""#));
     }

@@ -34,11 +34,17 @@ pub mod aws;
 pub mod compose_mail;
 pub mod config;
 pub mod decode;
+pub mod evaluate;
+pub mod export;
 pub mod form;
 pub mod ids;
+pub mod invite;
+pub mod links;
 pub mod local;
 pub mod mail;
+pub mod manage;
 pub mod outbox;
+pub mod owner;
 pub mod receipt;
 pub mod record;
 pub mod registry_source;
@@ -47,6 +53,7 @@ pub mod store;
 pub mod submit;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod token;
 
 pub use app::App;
 pub use config::{AfterSubmit, Config};

@@ -16,6 +16,28 @@ pub enum MailKind {
     Owner,
     /// The proponent's receipt.
     Receipt,
+    /// The proponent's confirmation of a withdrawal.
+    Withdrawal,
+    /// "This address already has a proposal", with its manage link.
+    Reminder,
+    /// The owner's invitation to evaluate, at the deadline.
+    Invitation,
+    /// An owner's one-time sign-in link.
+    SignIn,
+}
+
+impl MailKind {
+    /// A word for logs.
+    pub fn label(self) -> &'static str {
+        match self {
+            MailKind::Owner => "proposal",
+            MailKind::Receipt => "receipt",
+            MailKind::Withdrawal => "withdrawal",
+            MailKind::Reminder => "reminder",
+            MailKind::Invitation => "invitation",
+            MailKind::SignIn => "sign-in",
+        }
+    }
 }
 
 /// Where a mail is in its life.

@@ -1,7 +1,8 @@
 //! The sender side of the outbox: claim each pending mail, send it, mark it sent, or give it
 //! back with a later retry time when the mail service fails.
 
-use crate::mail::{MailState, Mailer};
+use crate::config::{AfterSubmit, Config};
+use crate::mail::{MailState, Mailer, OutboxMail};
 use crate::store::{ProposalStore, StoreError};
 use jiff::{SignedDuration, Timestamp};
 
@@ -90,6 +91,39 @@ pub async fn send_all(
         }
     }
     report
+}
+
+/// Sends mails just stored with their fact, as [`Config::after_submit`] says: nothing (a
+/// separate sender does it), these mails, or these and every other pending mail.
+pub async fn send_after_store(
+    store: &dyn ProposalStore,
+    mailer: &dyn Mailer,
+    config: &Config,
+    mails: &[OutboxMail],
+    now: Timestamp,
+) {
+    if config.after_submit == AfterSubmit::Nothing {
+        return;
+    }
+    let ids: Vec<String> = mails.iter().map(|m| m.id.clone()).collect();
+    send_all(store, mailer, &ids, now).await;
+    if config.after_submit == AfterSubmit::DrainAll {
+        drain(store, mailer, now).await;
+    }
+}
+
+/// Adds mails that are not about a stored fact (a sign-in link, an invitation) to the outbox,
+/// each once ([`ProposalStore::add_mails`]), then sends them like [`send_after_store`].
+pub async fn queue(
+    store: &dyn ProposalStore,
+    mailer: &dyn Mailer,
+    config: &Config,
+    mails: &[OutboxMail],
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    store.add_mails(mails).await?;
+    send_after_store(store, mailer, config, mails, now).await;
+    Ok(())
 }
 
 /// Sends every pending mail whose lease or retry time has passed at `now`.

@@ -97,9 +97,9 @@ pub fn receipt(request: &Request<Bytes>, registry: &Registry, config: &Config) -
 {updated}
 <h2>What happens next</h2>
 <ul>
-<li>We email you a receipt with this proposal id, and send your proposal to the product owner.</li>
-<li>Until the deadline ({deadline}) you can submit again with the same email address: the new version replaces this one.</li>
-<li>After the deadline, the product owner scores every proposal against the evaluation criteria and announces the award on the opportunity's page.</li>
+<li>We email you a receipt with a complete copy of your proposal and a private link to it.</li>
+<li>Until the deadline ({deadline}) that link lets you view, update or withdraw your proposal. The form on the opportunity's page cannot change it.</li>
+<li>Proposals are sealed: nobody, not even the product owner, sees them before the deadline. Then the owner scores every proposal that was not withdrawn against the evaluation criteria and announces the award on the opportunity's page.</li>
 </ul>
 <p>Questions? Write to <a href="mailto:{contact}">{contact}</a>.</p>
 <p><a href="{url}">Back to {title}</a></p>"#,

@@ -133,3 +133,20 @@ pub fn unavailable_registry(error: &RegistryError) -> Response<Bytes> {
         .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
     response
 }
+
+/// 503 when the store cannot be reached: nothing was changed.
+pub fn unavailable(registry: &Registry) -> Response<Bytes> {
+    let mut response = message(
+        StatusCode::SERVICE_UNAVAILABLE,
+        Some(registry),
+        "Not saved: service unavailable",
+        &[
+            "Our storage is unavailable right now, so nothing was changed. Wait a minute and try again.",
+        ],
+        "",
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+    response
+}

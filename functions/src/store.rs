@@ -6,6 +6,7 @@
 
 use crate::mail::OutboxMail;
 use async_trait::async_trait;
+use cwu_domain::evaluation::EvaluationEvent;
 use cwu_domain::proposal::ProposalFields;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -48,12 +49,34 @@ pub struct StoredProposal {
     pub user_agent: Option<String>,
     /// Hex SHA-256 of the fields: equal hashes mean an identical resubmission.
     pub content_hash: String,
+    /// The proposal's stable reference: the first version's id, the same in every version.
+    /// Manage links and the evaluation name a proposal by it (never by its address).
+    #[serde(default)]
+    pub reference: String,
+    /// Set on a version that withdraws the proposal (its fields repeat the version before):
+    /// a withdrawn proposal is not evaluated; a later version submits it again.
+    #[serde(default)]
+    pub withdrawn_at: Option<Timestamp>,
 }
 
 impl StoredProposal {
     /// This proposal's key.
     pub fn key(&self) -> ProposalKey {
         ProposalKey::of(&self.fields)
+    }
+
+    /// The stable reference (records stored before references existed use their first id).
+    pub fn reference(&self) -> &str {
+        if self.reference.is_empty() {
+            &self.id
+        } else {
+            &self.reference
+        }
+    }
+
+    /// Whether this version withdrew the proposal.
+    pub fn is_withdrawn(&self) -> bool {
+        self.withdrawn_at.is_some()
     }
 }
 
@@ -94,6 +117,14 @@ pub enum StoreError {
 ///   (at-least-once is the best any mail API allows).
 /// - **Reads are strongly consistent** (DynamoDB: `ConsistentRead`): a read after a
 ///   successful write sees it, otherwise idempotency and versioning break under concurrency.
+/// - **Mails with a fixed id** ([`ProposalStore::add_mails`]: an owner's invitation, a
+///   reminder): each is added only if no mail with its id exists, so a sweep that runs twice,
+///   or two sweeps at once, queue it once.
+/// - **Counters** ([`ProposalStore::increment`]) are atomic: two increments never return the
+///   same value. They serve rate limits and single-use links (the first use sees 1).
+/// - **Evaluation events** ([`ProposalStore::append_evaluation`]) are append-only: an event
+///   whose `(opportunity, seq)` exists is refused with [`StoreError::Conflict`] and nothing is
+///   ever updated or deleted, which makes the audit trail uneditable.
 /// - Methods never panic on bad data; they return `Unavailable` with a description.
 #[async_trait]
 pub trait ProposalStore: Send + Sync {
@@ -114,6 +145,19 @@ pub trait ProposalStore: Send + Sync {
 
     /// The current proposals for an opportunity, in key order.
     async fn proposals(&self, opportunity: &str) -> Result<Vec<StoredProposal>, StoreError>;
+
+    /// Adds each mail whose id is not in the outbox yet (pending); returns how many were new.
+    async fn add_mails(&self, mails: &[OutboxMail]) -> Result<usize, StoreError>;
+
+    /// Atomically adds 1 to the counter `key` (from 0 when absent or expired) and returns the
+    /// new value; the store may forget the counter after `expires`.
+    async fn increment(&self, key: &str, expires: Timestamp) -> Result<u64, StoreError>;
+
+    /// The evaluation events of an opportunity, in `seq` order.
+    async fn evaluation(&self, opportunity: &str) -> Result<Vec<EvaluationEvent>, StoreError>;
+
+    /// Appends `event` unless its `(opportunity, seq)` exists ([`StoreError::Conflict`]).
+    async fn append_evaluation(&self, event: &EvaluationEvent) -> Result<(), StoreError>;
 
     /// Ids of mails not yet sent (leased or not), oldest first, at most `limit`.
     async fn pending_mail(&self, limit: usize) -> Result<Vec<String>, StoreError>;

@@ -79,6 +79,7 @@ impl Aws {
                 mail_from: MAIL_FROM.into(),
                 signing_key: "test-secret".into(),
                 after_submit: AfterSubmit::SendNew,
+                site_url: None,
             },
         )
     }
@@ -294,7 +295,7 @@ async fn submission_stores_items_and_sends_escaped_mime() {
     let response = submit(&app, &fields).await;
     assert_see_other(&response);
 
-    // Items: the current proposal, its first version, two sent mails with a TTL.
+    // Items: the current proposal, its first version, one sent mail (the receipt) with a TTL.
     let proposals = aws.items_of_kind("proposal").await;
     assert_eq!(proposals.len(), 1);
     let current = &proposals[0];
@@ -322,7 +323,7 @@ async fn submission_stores_items_and_sends_escaped_mime() {
     );
     assert_eq!(s(&versions[0], "id"), s(current, "id"));
     let mails = aws.items_of_kind("mail").await;
-    assert_eq!(mails.len(), 2);
+    assert_eq!(mails.len(), 1);
     let now = Timestamp::now().as_second();
     for mail in &mails {
         assert!(s(mail, "pk").starts_with("MAIL#"), "{mail:?}");
@@ -333,12 +334,12 @@ async fn submission_stores_items_and_sends_escaped_mime() {
         assert!(mail.get("lease_ms").is_none());
     }
 
-    // SES got exactly the owner's copy and the receipt.
+    // SES got exactly the receipt: proposals are sealed, nothing goes to the owner.
     let sent = aws.sent();
-    assert_eq!(sent.len(), 2, "{sent:#?}");
+    assert_eq!(sent.len(), 1, "{sent:#?}");
     assert_eq!(
         per_recipient(&sent),
-        BTreeMap::from([(OWNER.to_owned(), 1), ("ana.lee@example.org".to_owned(), 1)])
+        BTreeMap::from([("ana.lee@example.org".to_owned(), 1)])
     );
     let proposal_id = s(current, "id");
     for message in &sent {
@@ -366,37 +367,27 @@ async fn submission_stores_items_and_sends_escaped_mime() {
         assert!(parsed.message_id().is_some(), "{headers}");
         let subject = parsed.subject().unwrap_or_default();
         assert!(!subject.contains('\n') && !subject.contains('\r'));
-        let to = parsed.to().unwrap().first().unwrap().address().unwrap();
-        if to == OWNER {
-            assert!(subject.contains(TITLE), "owner subject: {subject}");
-            assert!(
-                subject.contains("Ana"),
-                "owner subject names the proponent: {subject}"
-            );
-            let text = parsed.body_text(0).expect("a plain text part");
-            assert!(text.contains("<script>alert('x')</script>"), "{text}");
-            assert!(text.contains("Bcc: evil@attacker.example"), "{text}");
-            let html = parsed.body_html(0).expect("an HTML part");
-            assert!(
-                !html.contains("<script>"),
-                "unescaped script in HTML:\n{html}"
-            );
-            assert!(html.contains("&lt;script&gt;alert("), "{html}");
-            assert!(
-                html.contains("&lt;b&gt;bold&lt;/b&gt; &amp; more"),
-                "{html}"
-            );
-            assert!(!html.contains("<b>bold"), "{html}");
-        } else {
-            let text = parsed.body_text(0).expect("a plain text part");
-            assert!(
-                text.contains(proposal_id),
-                "receipt names the proposal id:\n{text}"
-            );
-            if let Some(html) = parsed.body_html(0) {
-                assert!(!html.contains("<script>"), "{html}");
-            }
-        }
+        // The receipt holds the whole proposal, escaped in HTML, and names its reference.
+        assert!(subject.contains(TITLE), "receipt subject: {subject}");
+        let text = parsed.body_text(0).expect("a plain text part");
+        assert!(
+            text.contains(proposal_id),
+            "receipt names the proposal's reference:\n{text}"
+        );
+        assert!(text.contains("<script>alert('x')</script>"), "{text}");
+        assert!(text.contains("Bcc: evil@attacker.example"), "{text}");
+        assert!(text.contains("/api/proposals/manage?t="), "{text}");
+        let html = parsed.body_html(0).expect("an HTML part");
+        assert!(
+            !html.contains("<script>"),
+            "unescaped script in HTML:\n{html}"
+        );
+        assert!(html.contains("&lt;script&gt;alert("), "{html}");
+        assert!(
+            html.contains("&lt;b&gt;bold&lt;/b&gt; &amp; more"),
+            "{html}"
+        );
+        assert!(!html.contains("<b>bold"), "{html}");
     }
 }
 
@@ -408,7 +399,24 @@ async fn resubmission_adds_a_version_and_keeps_the_history() {
     assert_see_other(&submit(&app, &form(email, &[("proposal", "First version")])).await);
     // The same post again changes nothing and mails nothing.
     assert_see_other(&submit(&app, &form(email, &[("proposal", "First version")])).await);
-    assert_see_other(&submit(&app, &form(email, &[("proposal", "Second version")])).await);
+    // A different public post for the address is refused; the receipt's manage link changes it.
+    let public = submit(&app, &form(email, &[("proposal", "Not mine")])).await;
+    assert_eq!(public.status(), 409);
+    let receipt = aws
+        .sent()
+        .into_iter()
+        .find(|m| m.raw.contains("Subject: Receipt"))
+        .expect("the receipt");
+    let manage = functions::testing::link_in_raw(&receipt.raw, "/api/proposals/manage");
+    let update = http::Request::post(manage.as_str())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Bytes::from(
+            form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(form(email, &[("proposal", "Second version")]))
+                .finish(),
+        ))
+        .unwrap();
+    assert_see_other(&app.handle(update).await);
 
     let key = ProposalKey {
         opportunity: SLUG.into(),
@@ -428,7 +436,9 @@ async fn resubmission_adds_a_version_and_keeps_the_history() {
     assert_eq!(aws.items_of_kind("version").await.len(), 2);
     assert_eq!(aws.items_of_kind("proposal").await.len(), 1);
     assert_eq!(aws.store.proposals(SLUG).await.unwrap(), vec![current]);
-    assert_eq!(aws.sent().len(), 4);
+    // Two receipts and the reminder sent for the refused public post; nothing to the owner.
+    assert_eq!(aws.sent().len(), 3);
+    assert!(aws.sent().iter().all(|m| !m.raw.contains(OWNER)));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -454,12 +464,12 @@ async fn fifty_concurrent_identical_posts_make_one_record() {
     );
     assert_eq!(aws.items_of_kind("proposal").await.len(), 1);
     assert_eq!(aws.items_of_kind("version").await.len(), 1);
-    assert_eq!(aws.items_of_kind("mail").await.len(), 2);
-    assert_eq!(aws.sent().len(), 2);
+    assert_eq!(aws.items_of_kind("mail").await.len(), 1);
+    assert_eq!(aws.sent().len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_hundred_concurrent_proponents_make_200_records_and_400_mails() {
+async fn two_hundred_concurrent_proponents_make_200_records_and_200_receipts() {
     let aws = Aws::start("distinct", true).await;
     let app = aws.app();
     let mut tasks = tokio::task::JoinSet::new();
@@ -479,12 +489,12 @@ async fn two_hundred_concurrent_proponents_make_200_records_and_400_mails() {
     assert_eq!(aws.store.proposals(SLUG).await.unwrap().len(), 200);
     assert_eq!(aws.items_of_kind("version").await.len(), 200);
     let mails = aws.items_of_kind("mail").await;
-    assert_eq!(mails.len(), 400);
+    assert_eq!(mails.len(), 200);
     assert!(mails.iter().all(|m| s(m, "state") == "sent"));
     let sent = aws.sent();
-    assert_eq!(sent.len(), 400);
+    assert_eq!(sent.len(), 200);
     let counts = per_recipient(&sent);
-    assert_eq!(counts[OWNER], 200);
+    assert!(!counts.contains_key(OWNER), "sealed: nothing to the owner");
     for n in 0..200 {
         assert_eq!(counts[&format!("dev{n}@example.org")], 1, "dev{n}");
     }
@@ -563,7 +573,7 @@ async fn function_url_event_reaches_the_handler() {
         stored.user_agent.as_deref(),
         Some("Mozilla/5.0 (function URL test)")
     );
-    assert_eq!(aws.sent().len(), 2);
+    assert_eq!(aws.sent().len(), 1, "the receipt only");
 }
 
 /// Standard base64, so the test needs no codec crate.
@@ -604,7 +614,7 @@ async fn mail_survives_ses_failures_and_is_sent_exactly_once() {
     // Stored, not sent: SES refused the immediate attempt (MessageRejected, unverified sender).
     assert_eq!(aws.store.proposals(SLUG).await.unwrap().len(), 5);
     let mails = aws.items_of_kind("mail").await;
-    assert_eq!(mails.len(), 10);
+    assert_eq!(mails.len(), 5);
     for mail in &mails {
         assert_eq!(s(mail, "state"), "pending");
         assert_eq!(num(mail, "attempts"), Some(1));
@@ -623,11 +633,7 @@ async fn mail_survives_ses_failures_and_is_sent_exactly_once() {
         .iter()
         .filter(|r| r.event_name == "INSERT")
         .count();
-    assert_eq!(
-        inserts,
-        5 * 2 + 5 * 2,
-        "proposal, version and two mails per post"
-    );
+    assert_eq!(inserts, 5 * 3, "proposal, version and receipt per post");
     let response = handle_batch(
         aws.store.clone(),
         aws.mailer.clone(),
@@ -637,14 +643,14 @@ async fn mail_survives_ses_failures_and_is_sent_exactly_once() {
     .await;
     assert_eq!(
         response.batch_item_failures.len(),
-        10,
+        5,
         "only the mail records are retried"
     );
 
     // After the retry time, still refused: failures reported again, nothing sent.
     let later = Timestamp::now() + SignedDuration::from_mins(5);
     let response = handle_batch(aws.store.clone(), aws.mailer.clone(), event.clone(), later).await;
-    assert_eq!(response.batch_item_failures.len(), 10);
+    assert_eq!(response.batch_item_failures.len(), 5);
     let sequence_numbers: std::collections::BTreeSet<_> = event
         .records
         .iter()
@@ -689,9 +695,9 @@ async fn mail_survives_ses_failures_and_is_sent_exactly_once() {
     );
 
     let sent = aws.sent();
-    assert_eq!(sent.len(), 10, "every mail exactly once");
+    assert_eq!(sent.len(), 5, "every mail exactly once");
     let counts = per_recipient(&sent);
-    assert_eq!(counts[OWNER], 5);
+    assert!(!counts.contains_key(OWNER), "sealed: nothing to the owner");
     for n in 0..5 {
         assert_eq!(counts[&format!("dev{n}@example.org")], 1);
     }
@@ -714,7 +720,7 @@ async fn unreachable_ses_leaves_mail_pending_for_the_sweep() {
     let app = aws.app_with(Arc::new(broken));
     assert_see_other(&submit(&app, &form("dev@example.org", &[])).await);
     let pending = aws.store.pending_mail(100).await.unwrap();
-    assert_eq!(pending.len(), 2);
+    assert_eq!(pending.len(), 1);
     assert!(aws.sent().is_empty());
 
     // Too early: the retry time has not come, nothing is sent.
@@ -722,10 +728,10 @@ async fn unreachable_ses_leaves_mail_pending_for_the_sweep() {
     assert_eq!(report.sent, 0, "{report:?}");
     let later = Timestamp::now() + SignedDuration::from_mins(10);
     let report = outbox::drain(aws.store.as_ref(), aws.mailer.as_ref(), later).await;
-    assert_eq!(report.sent, 2, "{report:?}");
+    assert_eq!(report.sent, 1, "{report:?}");
     let report = outbox::drain(aws.store.as_ref(), aws.mailer.as_ref(), later).await;
     assert_eq!(report.sent, 0, "{report:?}");
-    assert_eq!(aws.sent().len(), 2);
+    assert_eq!(aws.sent().len(), 1);
     for id in pending {
         let mail = aws.store.mail(&id).await.unwrap().unwrap();
         assert_eq!(mail.attempts, 2);
@@ -747,6 +753,7 @@ async fn a_missing_table_is_a_503_not_a_false_success() {
             mail_from: MAIL_FROM.into(),
             signing_key: "s".into(),
             after_submit: AfterSubmit::SendNew,
+            site_url: None,
         },
     );
     let response = submit(&app, &form("dev@example.org", &[])).await;

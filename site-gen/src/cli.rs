@@ -131,7 +131,7 @@ impl Cli {
             Command::Serve(args) => args
                 .build
                 .options()
-                .and_then(|options| cmd::serve::run(root, args.port, &options)),
+                .and_then(|options| cmd::serve::run(root, args.port, &options, args.build.now)),
             Command::New(args) => match args.kind {
                 NewKind::Opportunity => cmd::new::opportunity(root, &args.slug),
             },

@@ -204,7 +204,8 @@ fn submits_a_proposal(serve: &Serve) {
                 .count()
         })
     };
-    serve.wait_for("the owner's mail and the receipt", || emails() == 2);
+    // Sealed: only the receipt; the owner hears of proposals at the deadline.
+    serve.wait_for("the receipt", || emails() == 1);
 }
 
 fn shows_edits_and_problems(serve: &Serve) {

@@ -31,6 +31,16 @@ pub fn get(port: u16, path: &str) -> std::io::Result<Response> {
     read(agent().get(&url(port, path)).call())
 }
 
+/// `GET path` from `127.0.0.1:port` with a `Cookie` header.
+pub fn get_with_cookie(port: u16, path: &str, cookie: &str) -> std::io::Result<Response> {
+    read(
+        agent()
+            .get(&url(port, path))
+            .header("Cookie", cookie)
+            .call(),
+    )
+}
+
 /// `POST path` with an `application/x-www-form-urlencoded` body made of `fields`.
 pub fn post_form(port: u16, path: &str, fields: &[(&str, &str)]) -> std::io::Result<Response> {
     read(

@@ -18,8 +18,13 @@ pub struct Server {
 impl Server {
     /// Builds `site` at the test clock and serves it, returning once `/` answers 200.
     pub fn start(site: Site) -> anyhow::Result<Self> {
+        Self::start_at(site, None, super::free_port())
+    }
+
+    /// Serves `site` on `port` with `serve --now NOW` when `now` is given (the handlers' clock
+    /// then starts there too), e.g. to pass a deadline; the site keeps its `.local/` store.
+    pub fn start_at(site: Site, now: Option<&str>, port: u16) -> anyhow::Result<Self> {
         site.build();
-        let port = super::free_port();
         let log = site.root().join("serve.log");
         let mut command = Command::new(site_gen());
         command
@@ -28,6 +33,9 @@ impl Server {
             .args(["--port", &port.to_string()])
             // serve builds too; keep its statuses on the same fixed clock as `build --now`.
             .env("SOURCE_DATE_EPOCH", now_epoch().to_string());
+        if let Some(now) = now {
+            command.args(["--now", now]);
+        }
         let mut process = ProcessGroup::spawn("site-gen serve", command, &log);
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
@@ -69,6 +77,12 @@ impl Server {
     /// What serve printed so far (for failure messages).
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Stops serve and gives the site back (its `.local/` store and outbox kept).
+    pub fn stop(self) -> Site {
+        drop(self.process);
+        self.site
     }
 
     /// The process id of serve.

@@ -7,6 +7,8 @@
 //! | current proposal | `OPP#<slug>`     | `PROPOSAL#<email>`               | `proposal`  |
 //! | one version      | `OPP#<slug>`     | `VERSION#<email>#<version:010>`  | `version`   |
 //! | outbox mail      | `MAIL#<mail id>` | `MAIL`                           | `mail`      |
+//! | counter          | `COUNTER#<key>`  | `COUNTER`                        | `counter`   |
+//! | evaluation event | `EVAL#<slug>`    | `EVENT#<seq:010>`                | `evaluation`|
 //!
 //! The other attributes are the record's own fields in native DynamoDB types
 //! ([`StoredProposal`], [`OutboxMail`]; see [`super::attribute`]). An opportunity's proposals
@@ -36,9 +38,11 @@ use crate::store::{ProposalKey, ProposalStore, StoreError, StoredProposal};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem};
+use cwu_domain::evaluation::EvaluationEvent;
 use jiff::{SignedDuration, Timestamp};
 
 /// Days a sent mail stays in the table before TTL deletes it.
@@ -181,6 +185,27 @@ fn put(item: Item, table: &str, condition: &str) -> Result<TransactWriteItem, St
 }
 
 impl DynamoStore {
+    /// A `PutItem` that only creates: `Ok(false)` when an item with its key exists.
+    async fn create(&self, item: Item) -> Result<bool, StoreError> {
+        match self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(SdkError::ServiceError(e))
+                if matches!(e.err(), PutItemError::ConditionalCheckFailedException(_)) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(sdk_unavailable("put item", e)),
+        }
+    }
+
     /// Every item of a `Query` on `pk` whose sort key starts with `prefix`, in key order.
     async fn query_prefix(&self, pk: String, prefix: String) -> Result<Vec<Item>, StoreError> {
         let mut items = Vec::new();
@@ -333,6 +358,65 @@ impl ProposalStore for DynamoStore {
             .query_prefix(opportunity_pk(opportunity), "PROPOSAL#".into())
             .await?;
         items.iter().map(read_proposal).collect()
+    }
+
+    async fn add_mails(&self, mails: &[OutboxMail]) -> Result<usize, StoreError> {
+        let mut added = 0;
+        for mail in mails {
+            if self.create(mail_item(mail)?).await? {
+                added += 1;
+            }
+        }
+        Ok(added)
+    }
+
+    async fn increment(&self, key: &str, expires: Timestamp) -> Result<u64, StoreError> {
+        let output = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(format!("COUNTER#{key}")))
+            .key("sk", s("COUNTER"))
+            .update_expression("SET item_type = :type, expires_at = :expires ADD #count :one")
+            .expression_attribute_names("#count", "count")
+            .expression_attribute_values(":type", s("counter"))
+            .expression_attribute_values(":expires", n(expires.as_second()))
+            .expression_attribute_values(":one", n(1))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await
+            .map_err(|e| sdk_unavailable("increment", e))?;
+        match output.attributes.as_ref().and_then(|a| a.get("count")) {
+            Some(AttributeValue::N(count)) => count
+                .parse()
+                .map_err(|e| unavailable("reading a counter", e)),
+            _ => Err(unavailable("reading a counter", "no count returned")),
+        }
+    }
+
+    async fn evaluation(&self, opportunity: &str) -> Result<Vec<EvaluationEvent>, StoreError> {
+        let items = self
+            .query_prefix(format!("EVAL#{opportunity}"), "EVENT#".into())
+            .await?;
+        items
+            .iter()
+            .map(|item| from_item(item, NOT_FIELDS).map_err(|e| bad_item("evaluation event", e)))
+            .collect()
+    }
+
+    async fn append_evaluation(&self, event: &EvaluationEvent) -> Result<(), StoreError> {
+        let item = to_item(event).map_err(|e| bad_item("evaluation event", e))?;
+        let item = keyed(
+            item,
+            format!("EVAL#{}", event.opportunity),
+            format!("EVENT#{:010}", event.seq),
+            "evaluation",
+        )?;
+        if self.create(item).await? {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict)
+        }
     }
 
     /// A `Scan` for pending mail items: only a sweeper or an operator calls this (the stream

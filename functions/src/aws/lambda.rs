@@ -29,6 +29,7 @@ pub fn app(sdk: &SdkConfig, settings: &Settings) -> App {
             signing_key: settings.signing_key.clone(),
             // Try at once; the stream-triggered `send-mail` picks up whatever is left.
             after_submit: AfterSubmit::SendNew,
+            site_url: None,
         },
     )
 }

@@ -1,6 +1,6 @@
 //! [`EmlMailer`]: "sends" mail by writing each message as an `.eml` file, for `site-gen serve`.
 
-use crate::mail::{MailError, MailKind, Mailer, OutboxMail};
+use crate::mail::{MailError, Mailer, OutboxMail};
 use async_trait::async_trait;
 use std::path::{Path, PathBuf};
 
@@ -36,10 +36,7 @@ impl Mailer for EmlMailer {
             .await
             .map_err(failed)?;
         tokio::fs::rename(&partial, &path).await.map_err(failed)?;
-        let kind = match mail.kind {
-            MailKind::Owner => "proposal",
-            MailKind::Receipt => "receipt",
-        };
+        let kind = mail.kind.label();
         eprintln!(
             "mail: {kind} to {} \"{}\" -> {}",
             mail.to.join(", "),

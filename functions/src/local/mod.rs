@@ -116,6 +116,7 @@ pub fn open(site_root: impl AsRef<Path>) -> Result<App, OpenError> {
         mail_from: std::env::var("MAIL_FROM").unwrap_or_else(|_| DEFAULT_MAIL_FROM.to_owned()),
         signing_key: secret(&paths.secret)?,
         after_submit: AfterSubmit::DrainAll,
+        site_url: None,
     };
     let app = App::new(
         Arc::new(store),
@@ -190,13 +191,26 @@ mod tests {
             .await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         let files = emls(site.path());
-        assert_eq!(files.len(), 2, "{files:?}");
-        let owner = files
-            .iter()
-            .map(|f| std::fs::read_to_string(site.path().join(".local/outbox").join(f)).unwrap())
-            .find(|m| m.contains("To: \"Priya Sandhu\"") || m.contains("To: Priya Sandhu"))
-            .expect("owner mail");
-        assert!(owner.contains("Reply-To:"));
+        assert_eq!(
+            files.len(),
+            1,
+            "only the receipt: proposals are sealed {files:?}"
+        );
+        let receipt =
+            std::fs::read_to_string(site.path().join(".local/outbox").join(&files[0])).unwrap();
+        assert!(
+            receipt.contains("To: \"Ana Lee\" <ana@example.org>"),
+            "{receipt}"
+        );
+        assert!(!receipt.contains("Priya Sandhu"));
+        let body = mail_parser::MessageParser::default()
+            .parse(receipt.as_bytes())
+            .and_then(|m| m.body_text(0).map(|t| t.into_owned()))
+            .unwrap_or_default();
+        assert!(
+            body.contains("/api/proposals/manage?t=permit-api."),
+            "{body}"
+        );
         assert!(site.path().join(".local/proposals.redb").exists());
 
         let location = response.headers()[header::LOCATION].to_str().unwrap();
@@ -229,12 +243,12 @@ mod tests {
             StatusCode::SEE_OTHER,
             "stored despite the mailer"
         );
-        assert_eq!(app.store().pending_mail(10).await.unwrap().len(), 2);
+        assert_eq!(app.store().pending_mail(10).await.unwrap().len(), 1);
         std::fs::remove_file(site.path().join(".local/outbox")).unwrap();
         let later = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1);
         let report = crate::outbox::drain(app.store().as_ref(), app.mailer.as_ref(), later).await;
-        assert_eq!(report.sent, 2);
-        assert_eq!(emls(site.path()).len(), 2);
+        assert_eq!(report.sent, 1);
+        assert_eq!(emls(site.path()).len(), 1);
     }
 
     #[test]

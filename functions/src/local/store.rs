@@ -7,6 +7,7 @@
 use crate::mail::{MailState, OutboxMail};
 use crate::store::{ProposalKey, ProposalStore, StoreError, StoredProposal};
 use async_trait::async_trait;
+use cwu_domain::evaluation::EvaluationEvent;
 use jiff::Timestamp;
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::Serialize;
@@ -22,6 +23,11 @@ const VERSIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("proposal_ve
 const OUTBOX: TableDefinition<&str, &[u8]> = TableDefinition::new("outbox");
 /// Ids of pending outbox mails (ULIDs sort by creation time).
 const PENDING: TableDefinition<&str, ()> = TableDefinition::new("outbox_pending");
+/// Counters by key. Callers put the time window in the key, so a local store keeps them
+/// (they are tiny) and ignores their expiry.
+const COUNTERS: TableDefinition<&str, u64> = TableDefinition::new("counters");
+/// Evaluation events (`opportunity \x1f seq:010`), JSON; only ever inserted.
+const EVALUATION: TableDefinition<&str, &[u8]> = TableDefinition::new("evaluation_events");
 
 const SEPARATOR: char = '\u{1f}';
 
@@ -64,6 +70,8 @@ impl RedbStore {
             txn.open_table(VERSIONS).map_err(unavailable)?;
             txn.open_table(OUTBOX).map_err(unavailable)?;
             txn.open_table(PENDING).map_err(unavailable)?;
+            txn.open_table(COUNTERS).map_err(unavailable)?;
+            txn.open_table(EVALUATION).map_err(unavailable)?;
         }
         txn.commit().map_err(unavailable)?;
         Ok(RedbStore { db: Arc::new(db) })
@@ -212,6 +220,77 @@ impl ProposalStore for RedbStore {
     async fn proposals(&self, opportunity: &str) -> Result<Vec<StoredProposal>, StoreError> {
         let prefix = format!("{opportunity}{SEPARATOR}");
         self.run(move |db| Self::scan(db, PROPOSALS, &prefix)).await
+    }
+
+    async fn add_mails(&self, mails: &[OutboxMail]) -> Result<usize, StoreError> {
+        let mails = mails.to_vec();
+        self.run(move |db| {
+            let txn = db.begin_write().map_err(unavailable)?;
+            let mut added = 0;
+            {
+                let mut outbox = txn.open_table(OUTBOX).map_err(unavailable)?;
+                let mut pending = txn.open_table(PENDING).map_err(unavailable)?;
+                for mail in &mails {
+                    if outbox.get(mail.id.as_str()).map_err(unavailable)?.is_some() {
+                        continue;
+                    }
+                    outbox
+                        .insert(mail.id.as_str(), to_json(mail)?.as_slice())
+                        .map_err(unavailable)?;
+                    pending.insert(mail.id.as_str(), ()).map_err(unavailable)?;
+                    added += 1;
+                }
+            }
+            txn.commit().map_err(unavailable)?;
+            Ok(added)
+        })
+        .await
+    }
+
+    async fn increment(&self, key: &str, _expires: Timestamp) -> Result<u64, StoreError> {
+        let key = key.to_owned();
+        self.run(move |db| {
+            let txn = db.begin_write().map_err(unavailable)?;
+            let value = {
+                let mut counters = txn.open_table(COUNTERS).map_err(unavailable)?;
+                let old = counters
+                    .get(key.as_str())
+                    .map_err(unavailable)?
+                    .map_or(0, |row| row.value());
+                counters
+                    .insert(key.as_str(), old + 1)
+                    .map_err(unavailable)?;
+                old + 1
+            };
+            txn.commit().map_err(unavailable)?;
+            Ok(value)
+        })
+        .await
+    }
+
+    async fn evaluation(&self, opportunity: &str) -> Result<Vec<EvaluationEvent>, StoreError> {
+        let prefix = format!("{opportunity}{SEPARATOR}");
+        self.run(move |db| Self::scan(db, EVALUATION, &prefix))
+            .await
+    }
+
+    async fn append_evaluation(&self, event: &EvaluationEvent) -> Result<(), StoreError> {
+        let event = event.clone();
+        self.run(move |db| {
+            let key = format!("{}{SEPARATOR}{:010}", event.opportunity, event.seq);
+            let txn = db.begin_write().map_err(unavailable)?;
+            {
+                let mut events = txn.open_table(EVALUATION).map_err(unavailable)?;
+                if events.get(key.as_str()).map_err(unavailable)?.is_some() {
+                    return Err(StoreError::Conflict);
+                }
+                events
+                    .insert(key.as_str(), to_json(&event)?.as_slice())
+                    .map_err(unavailable)?;
+            }
+            txn.commit().map_err(unavailable)
+        })
+        .await
     }
 
     async fn pending_mail(&self, limit: usize) -> Result<Vec<String>, StoreError> {

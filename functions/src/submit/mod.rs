@@ -12,20 +12,20 @@
 
 mod pages;
 
-use crate::compose_mail::proposal_mails;
-use crate::config::{AfterSubmit, Config};
+use crate::config::Config;
 use crate::decode::decode;
 use crate::mail::Mailer;
 use crate::outbox;
 use crate::receipt;
-use crate::record::{Recorded, Submitter, record};
+use crate::record::{Recorded, Submitter, Via, record};
 use crate::response::message;
 use crate::store::{ProposalStore, StoredProposal};
 use bytes::Bytes;
 use cwu_domain::Registry;
 use http::{Request, Response, StatusCode, header};
 use jiff::Timestamp;
-use pages::{closed, invalid, not_saved, refused};
+use pages::{already_submitted, closed, invalid, not_saved};
+pub use pages::{refused, typed_text};
 use sha2::{Digest, Sha256};
 use std::net::IpAddr;
 
@@ -102,7 +102,7 @@ pub async fn submit(
     };
     let status = opportunity.status_at(now);
     if !status.accepts_proposals() {
-        return closed(registry, opportunity, now);
+        return closed(registry, opportunity, &form, now);
     }
     if form.is_spam() {
         eprintln!("functions: honeypot filled for {slug}; treated as spam, nothing stored");
@@ -113,20 +113,59 @@ pub async fn submit(
         Ok(fields) => fields,
         Err(errors) => return invalid(registry, opportunity, &form, &errors),
     };
+    let manage_url = |reference: &str| {
+        crate::links::manage_url(
+            config,
+            registry,
+            slug,
+            reference,
+            opportunity.proposal_deadline,
+        )
+    };
     let build_mails = |proposal: &StoredProposal| {
-        proposal_mails(proposal, opportunity, &registry.site, &config.mail_from)
+        crate::compose_mail::receipt(
+            proposal,
+            opportunity,
+            &registry.site,
+            &config.mail_from,
+            &manage_url(proposal.reference()),
+        )
+        .map(|mail| vec![mail])
     };
     let submitter = submitter(request, &config.signing_key);
-    match record(store, fields, &submitter, now, &build_mails).await {
-        Ok(recorded) => {
-            if let Recorded::New(_, mails) = &recorded
-                && config.after_submit != AfterSubmit::Nothing
-            {
-                let ids: Vec<String> = mails.iter().map(|m| m.id.clone()).collect();
-                outbox::send_all(store, mailer, &ids, now).await;
-                if config.after_submit == AfterSubmit::DrainAll {
-                    outbox::drain(store, mailer, now).await;
+    match record(
+        store,
+        fields,
+        &submitter,
+        now,
+        Via::PublicForm,
+        &build_mails,
+    )
+    .await
+    {
+        Ok(Recorded::Exists(current)) => {
+            // Nothing changes; the address that owns the proposal gets its link again.
+            let reminder = crate::compose_mail::already_submitted(
+                &current,
+                opportunity,
+                &registry.site,
+                &config.mail_from,
+                &manage_url(current.reference()),
+                now,
+            );
+            match reminder {
+                Ok(mail) => {
+                    if let Err(error) = outbox::queue(store, mailer, config, &[mail], now).await {
+                        eprintln!("functions: reminder for {slug} not stored: {error}");
+                    }
                 }
+                Err(error) => eprintln!("functions: reminder for {slug} not composed: {error}"),
+            }
+            already_submitted(registry, opportunity, &form)
+        }
+        Ok(recorded) => {
+            if let Recorded::New(_, mails) = &recorded {
+                outbox::send_after_store(store, mailer, config, mails, now).await;
             }
             let p = recorded.proposal();
             crate::response::see_other(&receipt::url(&config.signing_key, slug, &p.id, p.version))
@@ -141,13 +180,13 @@ pub async fn submit(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::App;
     use crate::local::RedbStore;
     use crate::store::ProposalKey;
     use crate::testing::{
         self, CANCELLED, CLOSED, OPEN, RecordingMailer, UnavailableStore, app_at, encode, fields,
         post, text,
     };
+    use crate::{AfterSubmit, App};
     use cwu_domain::proposal::field;
     use http::Method;
     use jiff::SignedDuration;

@@ -13,7 +13,7 @@ use http::{HeaderValue, Response, StatusCode, header};
 use jiff::Timestamp;
 
 /// 413, 415 or 400 for a body that is not a proposal form.
-pub(super) fn refused(registry: &Registry, error: &DecodeError) -> Response<Bytes> {
+pub fn refused(registry: &Registry, error: &DecodeError) -> Response<Bytes> {
     let back = r#"<p>Go back to the opportunity's page and use its form.</p>"#;
     match error {
         DecodeError::TooLarge => message(
@@ -57,6 +57,7 @@ fn back_link(opportunity: &RegistryEntry) -> String {
 pub(super) fn closed(
     registry: &Registry,
     opportunity: &RegistryEntry,
+    form: &ProposalForm,
     now: Timestamp,
 ) -> Response<Bytes> {
     let status = opportunity.status_at(now);
@@ -79,7 +80,49 @@ pub(super) fn closed(
         Some(registry),
         "Proposals are closed",
         &[&why],
-        &format!("{}{BOARD_LINK}", back_link(opportunity)),
+        &format!("{}{}{BOARD_LINK}", typed_text(form), back_link(opportunity)),
+    )
+}
+
+/// What the person typed, shown back read-only on a page that did not save it, so nothing
+/// typed is lost.
+pub fn typed_text(form: &ProposalForm) -> String {
+    let mut html = String::from(
+        "<h2>What you typed</h2><p>Nothing of it was saved. Copy it from here to keep it.</p>",
+    );
+    for (name, label, text) in [
+        ("proposal", "Proposal", &form.proposal),
+        ("comments", "Additional comments", &form.comments),
+    ] {
+        if !text.trim().is_empty() {
+            html.push_str(&format!(
+                r#"<div class="field"><label for="typed-{name}">{label}</label><textarea id="typed-{name}" rows="12" readonly>
+{}</textarea></div>"#,
+                escape_html(text)
+            ));
+        }
+    }
+    html
+}
+
+/// 409: the address already has a proposal; nothing changed, its manage link was mailed.
+pub(super) fn already_submitted(
+    registry: &Registry,
+    opportunity: &RegistryEntry,
+    form: &ProposalForm,
+) -> Response<Bytes> {
+    message(
+        StatusCode::CONFLICT,
+        Some(registry),
+        "This address already has a proposal",
+        &[
+            &format!(
+                "A proposal for “{}” was already submitted with this email address, so nothing was changed.",
+                opportunity.title
+            ),
+            "Only the private link in that proposal's receipt email can update or withdraw it. We have emailed the link to the address again (at most once an hour).",
+        ],
+        &format!("{}{}", typed_text(form), back_link(opportunity)),
     )
 }
 

@@ -4,6 +4,7 @@
 use crate::mail::{MailError, Mailer, OutboxMail};
 use crate::store::{ProposalKey, ProposalStore, StoreError, StoredProposal};
 use async_trait::async_trait;
+use cwu_domain::evaluation::EvaluationEvent;
 use jiff::Timestamp;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -75,6 +76,18 @@ impl ProposalStore for UnavailableStore {
         Err(down())
     }
     async fn proposals(&self, _: &str) -> Result<Vec<StoredProposal>, StoreError> {
+        Err(down())
+    }
+    async fn add_mails(&self, _: &[OutboxMail]) -> Result<usize, StoreError> {
+        Err(down())
+    }
+    async fn increment(&self, _: &str, _: Timestamp) -> Result<u64, StoreError> {
+        Err(down())
+    }
+    async fn evaluation(&self, _: &str) -> Result<Vec<EvaluationEvent>, StoreError> {
+        Err(down())
+    }
+    async fn append_evaluation(&self, _: &EvaluationEvent) -> Result<(), StoreError> {
         Err(down())
     }
     async fn pending_mail(&self, _: usize) -> Result<Vec<String>, StoreError> {

@@ -121,6 +121,7 @@ pub fn app_at(
             mail_from: MAIL_FROM.into(),
             signing_key: "test secret".into(),
             after_submit,
+            site_url: None,
         },
     )
     .with_clock(clock)

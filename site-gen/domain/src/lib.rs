@@ -19,6 +19,7 @@
 //! ```
 
 pub mod email;
+pub mod evaluation;
 pub mod html;
 pub mod money;
 pub mod opportunity;

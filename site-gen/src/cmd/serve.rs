@@ -17,6 +17,7 @@ use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use cwu_domain::html::escape_html;
+use jiff::Timestamp;
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 use rebuild::{Changes, Rebuilder, Report};
 use std::convert::Infallible;
@@ -34,6 +35,8 @@ use tokio_stream::wrappers::BroadcastStream;
 const EVENTS_PATH: &str = "/__site-gen/events";
 /// The live-reload script.
 const SCRIPT_PATH: &str = "/__site-gen/live.js";
+/// How often the deadline sweep runs.
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
 /// How long the files must stay unchanged before a rebuild starts.
 const QUIET: Duration = Duration::from_millis(10);
 
@@ -47,15 +50,40 @@ struct Server {
     reload: broadcast::Sender<()>,
 }
 
-/// Runs `serve` on 127.0.0.1:`port` until interrupted.
-pub fn run(root: &Path, port: u16, options: &BuildOptions) -> anyhow::Result<ExitCode> {
+/// Runs `serve` on 127.0.0.1:`port` until interrupted; with `handlers_now` (`--now`), the
+/// proposal handlers' clock starts there and runs on, so a deadline can be passed locally.
+pub fn run(
+    root: &Path,
+    port: u16,
+    options: &BuildOptions,
+    handlers_now: Option<Timestamp>,
+) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    runtime.block_on(serve(root.to_path_buf(), port, *options))?;
+    runtime.block_on(serve(root.to_path_buf(), port, *options, handlers_now))?;
     Ok(ExitCode::SUCCESS)
 }
 
-async fn serve(root: PathBuf, port: u16, options: BuildOptions) -> anyhow::Result<()> {
-    let proposals = functions::local::open(&root).context("opening the local proposal store")?;
+async fn serve(
+    root: PathBuf,
+    port: u16,
+    options: BuildOptions,
+    handlers_now: Option<Timestamp>,
+) -> anyhow::Result<()> {
+    let address = SocketAddr::from(([127, 0, 0, 1], port));
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .with_context(|| {
+            format!("listening on {address} (is another serve running? try --port)")
+        })?;
+    let address = listener.local_addr().unwrap_or(address);
+    let mut proposals = functions::local::open(&root)
+        .context("opening the local proposal store")?
+        // Links in mails lead back to this server.
+        .with_site_url(format!("http://{address}"));
+    if let Some(now) = handlers_now {
+        // The handlers' clock starts at --now too (and runs on), so a deadline can be passed.
+        proposals = proposals.starting_at(now);
+    }
     let (reload, _) = broadcast::channel(16);
     let server = Arc::new(Server {
         public: root.join("public"),
@@ -68,6 +96,17 @@ async fn serve(root: PathBuf, port: u16, options: BuildOptions) -> anyhow::Resul
     // Mail left pending by an earlier run (e.g. a crash) goes out now.
     let drain = server.api.clone();
     tokio::spawn(async move { drain.drain_outbox().await });
+    // The deadline sweep, as the scheduled function does on AWS: owners are invited once.
+    let sweeper = server.api.clone();
+    tokio::spawn(async move {
+        loop {
+            let report = sweeper.sweep().await;
+            for slug in &report.invited {
+                eprintln!("evaluation: proposals for {slug} closed; its owner was invited");
+            }
+            tokio::time::sleep(SWEEP_EVERY).await;
+        }
+    });
 
     let _watcher = watch(&root, rebuilder, Arc::clone(&server))?;
 
@@ -77,12 +116,6 @@ async fn serve(root: PathBuf, port: u16, options: BuildOptions) -> anyhow::Resul
         .route("/api/{*rest}", axum::routing::any(api_request))
         .fallback(static_file)
         .with_state(Arc::clone(&server));
-    let address = SocketAddr::from(([127, 0, 0, 1], port));
-    let listener = tokio::net::TcpListener::bind(address)
-        .await
-        .with_context(|| {
-            format!("listening on {address} (is another serve running? try --port)")
-        })?;
     eprintln!(
         "Serving {} on http://{address}/ (Ctrl-C to stop)",
         root.display()

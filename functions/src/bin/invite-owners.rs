@@ -1,0 +1,33 @@
+//! `invite-owners` Lambda, run on a schedule: once an opportunity's deadline has passed, mails
+//! its owner the number of proposals and a sign-in link, once ([`functions::App::sweep`]).
+//!
+//! Environment: the same as `submit-proposal` (PROPOSALS_TABLE, MAIL_FROM, REGISTRY_PATH,
+//! IP_HASH_SALT, optionally SES_CONFIGURATION_SET): the sign-in links it mails are verified by
+//! `submit-proposal` with the same secret.
+
+use aws_config::BehaviorVersion;
+use functions::aws::{Settings, lambda};
+use lambda_runtime::{Error, LambdaEvent, service_fn};
+use serde_json::{Value, json};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    lambda_runtime::tracing::init_default_subscriber();
+    let settings = Settings::from_env().map_err(|e| Error::from(format!("invite-owners: {e}")))?;
+    let sdk = aws_config::load_defaults(BehaviorVersion::latest()).await;
+    let app = lambda::app(&sdk, &settings);
+    let app = &app;
+    lambda_runtime::run(service_fn(move |_: LambdaEvent<Value>| async move {
+        let report = app.sweep().await;
+        for slug in &report.invited {
+            println!("invite-owners: invited the owner of {slug}");
+        }
+        // An error fails the invocation (and its alarm); the next run tries again.
+        if report.errors.is_empty() {
+            Ok(json!({ "invited": report.invited }))
+        } else {
+            Err(Error::from(report.errors.join("; ")))
+        }
+    }))
+    .await
+}

@@ -1,0 +1,293 @@
+//! The sealed-proposal and evaluation journey of issue 10 in a real browser, JavaScript on and
+//! off, on `site-gen serve` with the example site:
+//!
+//! three proponents submit (one updates from the manage link, one withdraws) → the owner gets
+//! nothing before the deadline → serve restarted with `--now` past the deadline (same `.local/`
+//! store) → one invitation mail → sign in from its link → score both remaining proposals → totals
+//! and ranks → CSV export. With JavaScript on, the new pages also pass axe-core and the Nu HTML
+//! Checker.
+
+use end_to_end::checks::{assert_none, axe, vnu};
+use end_to_end::harness::browser::{Browser, Js};
+use end_to_end::harness::journey::{self, Outcome, PROPOSAL_TEXT};
+use end_to_end::harness::mail::{Mail, read_outbox, wait_for_mail};
+use end_to_end::harness::pages::{front_matter_value, owner_email};
+use end_to_end::harness::server::Server;
+use end_to_end::harness::site::Site;
+use end_to_end::harness::{NOW, artifact_dir, free_port, http};
+use fantoccini::Locator;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// The open opportunity whose deadline comes first (the example site's next to close).
+fn next_to_close(server: &Server) -> (String, jiff::civil::Date) {
+    let (open, _) = server.site().open_and_closed();
+    open.into_iter()
+        .filter_map(|slug| {
+            let date = front_matter_value(&slug, "proposal_deadline")?;
+            let date: jiff::civil::Date = date.get(..10)?.parse().ok()?;
+            Some((slug, date))
+        })
+        .min_by_key(|(_, date)| *date)
+        .expect("an open opportunity with a deadline")
+}
+
+/// The first link in `mail`'s text whose address contains `path`, as an absolute URL.
+fn link(mail: &Mail, path: &str) -> String {
+    let start = mail
+        .text
+        .find("http://")
+        .and_then(|_| {
+            mail.text
+                .match_indices("http://")
+                .map(|(at, _)| at)
+                .find(|at| {
+                    mail.text[*at..]
+                        .split_whitespace()
+                        .next()
+                        .is_some_and(|u| u.contains(path))
+                })
+        })
+        .unwrap_or_else(|| panic!("no link to {path} in:\n{}", mail.text));
+    mail.text[start..]
+        .split_whitespace()
+        .next()
+        .expect("a link")
+        .to_owned()
+}
+
+fn path_of(url: &str) -> String {
+    url.split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|at| rest[at..].to_owned()))
+        .unwrap_or_else(|| url.to_owned())
+}
+
+async fn click_css(browser: &Browser, css: &str) -> anyhow::Result<()> {
+    let element = browser.client().find(Locator::Css(css)).await?;
+    journey::click(browser, &element).await
+}
+
+/// Waits until the page text contains `text` (after a form post reloads the same address).
+async fn wait_for_text(browser: &Browser, text: &str) -> anyhow::Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if browser.page_text().await.unwrap_or_default().contains(text) {
+            return Ok(());
+        }
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "the page never showed {text:?}:\n{}",
+            browser.page_text().await.unwrap_or_default()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn save(dir: &Path, name: &str, response: &http::Response) -> anyhow::Result<()> {
+    anyhow::ensure!(response.status == 200, "{name}: {}", response.status);
+    std::fs::write(dir.join(format!("{name}.html")), &response.body)?;
+    Ok(())
+}
+
+async fn journey(js: Js) -> anyhow::Result<()> {
+    let checked = js == Js::Enabled;
+    let pages = artifact_dir("e2e").join(format!("evaluation-pages-{js:?}"));
+    let _ = std::fs::remove_dir_all(&pages);
+    std::fs::create_dir_all(&pages)?;
+    let mut problems = Vec::new();
+
+    let server = Server::start_at(Site::copy_of_repo(), Some(NOW), free_port())?;
+    let (slug, deadline) = next_to_close(&server);
+    let owner = owner_email(&slug);
+    let browser = Browser::start(js).await?;
+    let people = ["ada@example.com", "bea@example.com", "cyd@example.com"];
+    for email in people {
+        browser
+            .goto(&server.url(&format!("/opportunities/{slug}/")))
+            .await?;
+        journey::submit_in_browser(&browser, &Outcome::Accepted, email).await?;
+        journey::wait_for_path(&browser, "/api/proposals/receipt").await?;
+    }
+    let outbox = server.site().outbox();
+    let receipts = wait_for_mail(&outbox, &people, 3).await?;
+    let receipt_of = |email: &str| {
+        receipts
+            .iter()
+            .find(|m| m.is_to(email))
+            .cloned()
+            .unwrap_or_else(|| panic!("no receipt for {email}"))
+    };
+
+    // Bea updates her proposal from the link in her receipt.
+    let bea = link(&receipt_of("bea@example.com"), "/api/proposals/manage?t=");
+    browser.goto(&bea).await?;
+    if checked {
+        problems.extend(axe::violations(&browser, "manage page").await?);
+        save(&pages, "manage", &http::get(server.port(), &path_of(&bea))?)?;
+    }
+    let text = browser
+        .client()
+        .find(Locator::Css("textarea[name=proposal]"))
+        .await?;
+    text.clear().await?;
+    text.send_keys("Bea's updated plan.").await?;
+    click_css(&browser, "input[name=accept_terms]").await?;
+    click_css(&browser, "form.proposal-form [type=submit]").await?;
+    journey::wait_for_path(&browser, "/api/proposals/receipt").await?;
+    assert!(
+        browser.page_text().await?.contains("version 1"),
+        "{}",
+        browser.page_text().await?
+    );
+
+    // Cyd withdraws, after a confirmation.
+    let cyd = link(&receipt_of("cyd@example.com"), "/api/proposals/manage?t=");
+    browser.goto(&cyd).await?;
+    click_css(&browser, "form[method=get] [type=submit]").await?;
+    wait_for_text(&browser, "Withdraw your proposal?").await?;
+    if checked {
+        problems.extend(axe::violations(&browser, "withdraw confirmation").await?);
+        save(
+            &pages,
+            "withdraw",
+            &http::get(server.port(), &format!("{}&step=withdraw", path_of(&cyd)))?,
+        )?;
+    }
+    click_css(&browser, "form[method=post] [type=submit]").await?;
+    wait_for_text(&browser, "You withdrew this proposal").await?;
+
+    // Sealed: nothing reached the owner before the deadline.
+    let before = read_outbox(&outbox)?;
+    assert!(
+        !before.iter().any(|m| m.is_to(&owner)),
+        "mail to the owner before the deadline: {before:#?}"
+    );
+    assert!(
+        before.iter().any(|m| m.subject.starts_with("Withdrawn")),
+        "{before:#?}"
+    );
+
+    // Past the deadline: serve again on the same store, with the clock moved.
+    let site = server.stop();
+    let after = deadline.checked_add(jiff::Span::new().days(1))?.to_string();
+    let server = Server::start_at(site, Some(&after), free_port())?;
+    let invitations = wait_for_mail(&outbox, &[&owner], 1).await?;
+    let invitation = invitations
+        .iter()
+        .find(|m| m.is_to(&owner))
+        .expect("an invitation");
+    assert!(
+        invitation.text.contains("2 proposals were received"),
+        "{}",
+        invitation.text
+    );
+    let first_line = PROPOSAL_TEXT.lines().next().unwrap_or_default();
+    assert!(
+        !invitation.text.contains(first_line),
+        "no proposal text in the invitation"
+    );
+    let sign_in = link(invitation, "/api/owner/session?t=");
+    assert!(
+        sign_in.starts_with(&server.url("/")),
+        "links lead to this server: {sign_in}"
+    );
+    browser.goto(&sign_in).await?;
+    if checked {
+        problems.extend(axe::violations(&browser, "sign-in landing").await?);
+        save(
+            &pages,
+            "sign-in-landing",
+            &http::get(server.port(), &path_of(&sign_in))?,
+        )?;
+        save(
+            &pages,
+            "sign-in",
+            &http::get(server.port(), "/api/owner/sign-in")?,
+        )?;
+    }
+    click_css(&browser, "form[method=post] [type=submit]").await?;
+    journey::wait_for_path(&browser, "/api/owner/evaluations").await?;
+    click_css(
+        &browser,
+        &format!("a[href='/api/owner/evaluations/{slug}']"),
+    )
+    .await?;
+    wait_for_text(&browser, "Score sheet").await?;
+
+    // Score both proposals: every criterion 2 for the first, 1.5 for the second.
+    let mut totals = Vec::new();
+    for (index, score) in [(0, 2.0), (1, 1.5)] {
+        let sections = browser
+            .client()
+            .find_all(Locator::Css("section.evaluated"))
+            .await?;
+        assert_eq!(sections.len(), 2, "the withdrawn proposal is not evaluated");
+        let section = &sections[index];
+        let inputs = section
+            .find_all(Locator::Css("input[name^=score-]"))
+            .await?;
+        for input in &inputs {
+            input.clear().await?;
+            input.send_keys(&format!("{score}")).await?;
+        }
+        let total = format!("{:.2}", score * inputs.len() as f64);
+        let button = section.find(Locator::Css("button[type=submit]")).await?;
+        journey::click(&browser, &button).await?;
+        // The post answers 303 back to the page, which shows the new total in the sheet.
+        wait_for_text(&browser, &total).await?;
+        totals.push(total);
+    }
+    let html = browser.client().source().await?;
+    assert!(
+        html.contains(&format!("<td>{}</td><td>1</td>", totals[0]))
+            && html.contains(&format!("<td>{}</td><td>2</td>", totals[1])),
+        "totals and ranks {totals:?} in the sheet:\n{html}"
+    );
+    assert!(html.contains("Audit trail"));
+
+    let cookie = browser.client().get_named_cookie("cwu_owner").await?;
+    let cookie = format!("cwu_owner={}", cookie.value());
+    let page = http::get_with_cookie(
+        server.port(),
+        &format!("/api/owner/evaluations/{slug}"),
+        &cookie,
+    )?;
+    if checked {
+        problems.extend(axe::violations(&browser, "evaluation page").await?);
+        save(&pages, "evaluation", &page)?;
+    }
+    let csv = http::get_with_cookie(
+        server.port(),
+        &format!("/api/owner/evaluations/{slug}/export.csv"),
+        &cookie,
+    )?;
+    assert_eq!(csv.status, 200);
+    assert_eq!(csv.body.lines().count(), 3, "{}", csv.body);
+    assert!(
+        csv.body.contains(&format!("\"{}\"", totals[0])),
+        "{}",
+        csv.body
+    );
+
+    let invitations_now = read_outbox(&outbox)?
+        .into_iter()
+        .filter(|m| m.is_to(&owner) && m.subject.starts_with("Proposals closed"))
+        .count();
+    assert_eq!(invitations_now, 1, "one invitation");
+    browser.quit().await?;
+    if checked {
+        problems.extend(vnu::errors(&[&pages])?);
+    }
+    assert_none("evaluation pages: axe and Nu HTML Checker", &problems);
+    Ok(())
+}
+
+#[tokio::test]
+async fn sealed_proposals_to_a_ranked_export_with_javascript() -> anyhow::Result<()> {
+    journey(Js::Enabled).await
+}
+
+#[tokio::test]
+async fn sealed_proposals_to_a_ranked_export_without_javascript() -> anyhow::Result<()> {
+    journey(Js::Disabled).await
+}
