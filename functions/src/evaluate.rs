@@ -85,24 +85,25 @@ fn unavailable(registry: &Registry, error: &StoreError) -> Response<Bytes> {
     crate::response::unavailable(registry)
 }
 
-/// The owner's opportunity `slug`, or the 404 every other slug gets.
-fn owned<'a>(
-    registry: &'a Registry,
-    session: &Session,
-    slug: &str,
-) -> Result<&'a RegistryEntry, Response<Bytes>> {
-    registry
-        .get(slug)
-        .filter(|o| session.owns(o))
-        .ok_or_else(|| {
-            message(
-                StatusCode::NOT_FOUND,
-                Some(registry),
-                "Evaluation not found",
-                &["You have no opportunity at this address. You see only the opportunities that list you as their product owner."],
-                &format!(r#"<p><a href="{}">Your evaluations</a></p>"#, paths::EVALUATIONS),
-            )
-        })
+/// The owner's opportunity `slug`; `None` for any other (see [`not_found`]).
+fn owned<'a>(registry: &'a Registry, session: &Session, slug: &str) -> Option<&'a RegistryEntry> {
+    registry.get(slug).filter(|o| session.owns(o))
+}
+
+/// The 404 for an opportunity that is unknown or another owner's (the same page for both).
+fn not_found(registry: &Registry) -> Response<Bytes> {
+    message(
+        StatusCode::NOT_FOUND,
+        Some(registry),
+        "Evaluation not found",
+        &[
+            "You have no opportunity at this address. You see only the opportunities that list you as their product owner.",
+        ],
+        &format!(
+            r#"<p><a href="{}">Your evaluations</a></p>"#,
+            paths::EVALUATIONS
+        ),
+    )
 }
 
 fn sealed(opportunity: &RegistryEntry, now: Timestamp) -> bool {
@@ -155,9 +156,8 @@ pub async fn show(
     view: View,
     now: Timestamp,
 ) -> Response<Bytes> {
-    let opportunity = match owned(registry, session, slug) {
-        Ok(o) => o,
-        Err(response) => return response,
+    let Some(opportunity) = owned(registry, session, slug) else {
+        return not_found(registry);
     };
     render(session, store, registry, opportunity, view, now, None).await
 }
@@ -564,9 +564,8 @@ pub async fn change(
     let Some(session) = owner::session(request, registry, config, now) else {
         return owner::sign_in_required(registry);
     };
-    let opportunity = match owned(registry, &session, slug) {
-        Ok(o) => o,
-        Err(response) => return response,
+    let Some(opportunity) = owned(registry, &session, slug) else {
+        return not_found(registry);
     };
     let Ok(form) = decode_as::<BTreeMap<String, String>>(request) else {
         return owner::csrf_refused(registry);
