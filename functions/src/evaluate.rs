@@ -397,7 +397,9 @@ fn proposal_html(
     let row = sheet.row(reference);
     let _ = write!(
         html,
-        r#"<section class="evaluated" aria-labelledby="p-{r}"><h3 id="p-{r}">{name}</h3><dl class="receipt">"#,
+        // The reference keeps each heading (and so each region's name) unique: two proponents
+        // may share a name.
+        r#"<section class="evaluated" aria-labelledby="p-{r}"><h3 id="p-{r}">{name} (reference {r})</h3><dl class="receipt">"#,
         r = e(reference),
         name = e(&proponent(&p.current))
     );
