@@ -3,7 +3,6 @@
 //! The Lambda binaries and `site-gen serve` build one `App` each and pass it every request;
 //! the handlers themselves are plain functions in [`crate::submit`] and [`crate::receipt`].
 
-use crate::config::paths;
 use crate::config::{Config, RECEIPT_PATH, SUBMIT_PATH};
 use crate::mail::Mailer;
 use crate::outbox::{self, DrainReport};
@@ -13,6 +12,7 @@ use crate::store::ProposalStore;
 use crate::{evaluate, invite, manage, owner};
 use bytes::Bytes;
 use cwu_domain::Registry;
+use cwu_domain::urls;
 use http::{Method, Request, Response, StatusCode};
 use jiff::Timestamp;
 use std::sync::Arc;
@@ -126,22 +126,24 @@ impl App {
         let get = matches!(*request.method(), Method::GET | Method::HEAD);
         let post = request.method() == Method::POST;
         match path {
-            paths::MANAGE if get => manage::show(request, store, registry, config, now).await,
-            paths::MANAGE if post => {
+            urls::MANAGE if get => manage::show(request, store, registry, config, now).await,
+            urls::MANAGE if post => {
                 manage::post(request, store, mailer, registry, config, now).await
             }
-            paths::SIGN_IN if get => owner::sign_in_page(registry, StatusCode::OK, ""),
-            paths::SIGN_IN if post => {
+            urls::OWNER_SIGN_IN if get => owner::sign_in_page(registry, StatusCode::OK, ""),
+            urls::OWNER_SIGN_IN if post => {
                 owner::request_link(request, store, mailer, registry, config, now).await
             }
-            paths::SESSION if get => owner::landing(request, registry, config, now),
-            paths::SESSION if post => owner::start(request, store, registry, config, now).await,
-            paths::SIGN_OUT if post => owner::sign_out(request, registry, config, now),
-            paths::MANAGE | paths::SIGN_IN | paths::SESSION => {
+            urls::OWNER_SESSION if get => owner::landing(request, registry, config, now),
+            urls::OWNER_SESSION if post => {
+                owner::start(request, store, registry, config, now).await
+            }
+            urls::OWNER_SIGN_OUT if post => owner::sign_out(request, registry, config, now),
+            urls::MANAGE | urls::OWNER_SIGN_IN | urls::OWNER_SESSION => {
                 response::method_not_allowed(Some(registry), "GET, HEAD, POST")
             }
-            paths::SIGN_OUT => response::method_not_allowed(Some(registry), "POST"),
-            paths::EVALUATIONS if get => match owner::session(request, registry, config, now) {
+            urls::OWNER_SIGN_OUT => response::method_not_allowed(Some(registry), "POST"),
+            urls::EVALUATIONS if get => match owner::session(request, registry, config, now) {
                 Some(session) => evaluate::list(&session, store, registry, now).await,
                 None => owner::sign_in_required(registry),
             },

@@ -435,4 +435,57 @@ mod tests {
         assert!(fixed_id(at, "z") < fixed_id(later, "a"));
         assert_eq!(fixed_id(at, "a").len(), 26);
     }
+
+    fn invitation_for(title: &str, name: &str) -> OutboxMail {
+        let registry = crate::testing::registry();
+        let mut entry = registry.get(crate::testing::OPEN).unwrap().clone();
+        entry.title = title.into();
+        entry.owner.name = name.into();
+        invitation(
+            &entry,
+            2,
+            &registry.site,
+            crate::testing::MAIL_FROM,
+            "https://cwu.example.ca/api/owner/session?t=x",
+            crate::testing::now(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn line_breaks_never_reach_the_headers() {
+        let mail = invitation_for("Title\r\nBcc: y@evil.test", "Priya\r\nX-Injected: 1");
+        let headers = mail.raw.split_once("\r\n\r\n").unwrap().0;
+        assert!(
+            headers
+                .lines()
+                .all(|l| !l.starts_with("Bcc") && !l.starts_with("X-Injected")),
+            "{headers}"
+        );
+        assert!(!mail.subject.contains('\n'));
+    }
+
+    #[test]
+    fn values_are_escaped_and_non_ascii_subjects_encoded() {
+        let mail = invitation_for("API des permis — <forêts> & co", "Zoë");
+        assert!(mail.raw.is_ascii(), "7-bit message");
+        assert!(mail.raw.contains("=?utf-8?b?"), "{}", mail.raw);
+        let html = mail.raw.split("Content-Type: text/html").nth(1).unwrap();
+        assert!(!html.contains("<for"), "escaped: {html}");
+    }
+
+    #[test]
+    fn a_bad_sender_is_a_configuration_error() {
+        let registry = crate::testing::registry();
+        let entry = registry.get(crate::testing::OPEN).unwrap();
+        let result = invitation(
+            &entry,
+            0,
+            &registry.site,
+            "not a mailbox",
+            "x",
+            crate::testing::now(),
+        );
+        assert!(matches!(result, Err(NoticeError::Sender(_))));
+    }
 }

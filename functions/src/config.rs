@@ -6,37 +6,6 @@ pub const SUBMIT_PATH: &str = cwu_domain::urls::SUBMIT;
 /// The receipt page a successful submission redirects to.
 pub const RECEIPT_PATH: &str = cwu_domain::urls::RECEIPT;
 
-/// The addresses of the proposal-management and owner pages (all under `/api/`).
-pub mod paths {
-    /// A proposal's manage page (`?t=<manage token>`): view, update, withdraw.
-    pub const MANAGE: &str = "/api/proposals/manage";
-    /// The public "product owner sign-in" page: asks for an address, mails a one-time link.
-    pub const SIGN_IN: &str = "/api/owner/sign-in";
-    /// Where a one-time sign-in link lands (`?t=<token>`); its POST starts the session.
-    pub const SESSION: &str = "/api/owner/session";
-    /// Ends the session (POST).
-    pub const SIGN_OUT: &str = "/api/owner/sign-out";
-    /// The owner's opportunities; `/<slug>` below it is one evaluation page.
-    pub const EVALUATIONS: &str = "/api/owner/evaluations";
-    /// The path the owner's session cookie is sent for.
-    pub const OWNER_SCOPE: &str = "/api/owner";
-
-    /// The evaluation page of `slug`.
-    pub fn evaluation(slug: &str) -> String {
-        format!("{EVALUATIONS}/{slug}")
-    }
-
-    /// The CSV export of `slug`'s evaluation.
-    pub fn export_csv(slug: &str) -> String {
-        format!("{EVALUATIONS}/{slug}/export.csv")
-    }
-
-    /// The JSON export of `slug`'s evaluation.
-    pub fn export_json(slug: &str) -> String {
-        format!("{EVALUATIONS}/{slug}/export.json")
-    }
-}
-
 /// Settings that come from the environment (Lambda) or the site folder (local).
 #[derive(Clone)]
 pub struct Config {

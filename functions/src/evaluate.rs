@@ -9,7 +9,6 @@
 
 use crate::compose_mail::proposal_rows;
 use crate::config::Config;
-use crate::config::paths;
 use crate::decode::decode_as;
 use crate::owner::{self, Session};
 use crate::response::{message, page, see_other};
@@ -17,6 +16,7 @@ use crate::store::{ProposalStore, StoreError, StoredProposal};
 use bytes::Bytes;
 use cwu_domain::evaluation::{Change, EvaluationError, EvaluationEvent, Points, Rank, Sheet};
 use cwu_domain::html::escape_html;
+use cwu_domain::urls;
 use cwu_domain::{Registry, RegistryEntry, Status, when};
 use http::{HeaderValue, Request, Response, StatusCode, header};
 use jiff::Timestamp;
@@ -68,9 +68,9 @@ pub enum View {
     Json,
 }
 
-/// Splits a path below [`paths::EVALUATIONS`] into the slug and the view.
+/// Splits a path below [`urls::EVALUATIONS`] into the slug and the view.
 pub fn route(path: &str) -> Option<(&str, View)> {
-    let rest = path.strip_prefix(paths::EVALUATIONS)?.strip_prefix('/')?;
+    let rest = path.strip_prefix(urls::EVALUATIONS)?.strip_prefix('/')?;
     let (slug, view) = match rest.split_once('/') {
         None => (rest, View::Page),
         Some((slug, "export.csv")) => (slug, View::Csv),
@@ -101,7 +101,7 @@ fn not_found(registry: &Registry) -> Response<Bytes> {
         ],
         &format!(
             r#"<p><a href="{}">Your evaluations</a></p>"#,
-            paths::EVALUATIONS
+            urls::EVALUATIONS
         ),
     )
 }
@@ -127,7 +127,7 @@ pub async fn list(
         let _ = write!(
             rows,
             r#"<tr><th scope="row"><a href="{}">{}</a></th><td>{}</td><td>{}</td><td>{}</td></tr>"#,
-            e(&paths::evaluation(&opportunity.slug)),
+            e(&urls::evaluation(&opportunity.slug)),
             e(&opportunity.title),
             e(&when::display(opportunity.proposal_deadline)),
             e(opportunity.status_at(now).label()),
@@ -185,7 +185,7 @@ async fn render(
             title = escape_html(&opportunity.title),
             deadline = escape_html(&when::display(opportunity.proposal_deadline)),
             count = proposals.len(),
-            list = paths::EVALUATIONS,
+            list = urls::EVALUATIONS,
             sign_out = owner::sign_out_form(session),
         );
         if view != View::Page {
@@ -332,8 +332,8 @@ fn page_html(
     let _ = write!(
         html,
         r#"</tbody></table><p>Export: <a href="{}">CSV (spreadsheet)</a> · <a href="{}">JSON</a></p>"#,
-        e(&paths::export_csv(&opportunity.slug)),
-        e(&paths::export_json(&opportunity.slug))
+        e(&urls::evaluation_csv(&opportunity.slug)),
+        e(&urls::evaluation_json(&opportunity.slug))
     );
     // Each proposal, whole, with its forms.
     html.push_str("<h2>Proposals</h2>");
@@ -369,7 +369,7 @@ fn page_html(
     let _ = write!(
         html,
         r#"<p><a href="{}">Your evaluations</a></p>{}"#,
-        paths::EVALUATIONS,
+        urls::EVALUATIONS,
         owner::sign_out_form(session)
     );
     let _ = registry;
@@ -436,7 +436,7 @@ fn proposal_html(
         }
         html.push_str("</details>");
     }
-    let action = e(&paths::evaluation(&opportunity.slug));
+    let action = e(&urls::evaluation(&opportunity.slug));
     let csrf = e(&session.csrf);
     let disabled = if editable { "" } else { " disabled" };
     let _ = write!(
@@ -622,7 +622,7 @@ pub async fn change(
         let next = events.iter().map(|e| e.seq).max().unwrap_or(0) + 1;
         match append(store, slug, &session, &reference, wanted, next, now).await {
             Ok(()) => {
-                return see_other(&format!("{}#p-{reference}", paths::evaluation(slug)));
+                return see_other(&format!("{}#p-{reference}", urls::evaluation(slug)));
             }
             Err(StoreError::Conflict) => continue,
             Err(error) => return unavailable(registry, &error),

@@ -4,9 +4,9 @@
 //! (`site-gen serve` sets its own address), else the site's `base_url` from the registry.
 
 use crate::config::Config;
-use crate::config::paths;
 use crate::token::{self, Purpose};
 use cwu_domain::Registry;
+use cwu_domain::urls;
 use jiff::{SignedDuration, Timestamp};
 
 /// How long a mailed sign-in link works.
@@ -44,7 +44,7 @@ pub fn manage_token(config: &Config, slug: &str, reference: &str, deadline: Time
 pub fn manage_path(config: &Config, slug: &str, reference: &str, deadline: Timestamp) -> String {
     format!(
         "{}?t={}",
-        paths::MANAGE,
+        urls::MANAGE,
         manage_token(config, slug, reference, deadline)
     )
 }
@@ -80,5 +80,9 @@ pub fn sign_in_url(
         &[owner_id, &nonce],
         expires,
     );
-    format!("{}{}?t={token}", origin(config, registry), paths::SESSION)
+    format!(
+        "{}{}?t={token}",
+        origin(config, registry),
+        urls::OWNER_SESSION
+    )
 }

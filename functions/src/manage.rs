@@ -11,7 +11,6 @@
 
 use crate::compose_mail::{self, proposal_rows};
 use crate::config::Config;
-use crate::config::paths;
 use crate::decode::{decode, decode_as};
 use crate::form::{FormTarget, render_form};
 use crate::links;
@@ -23,6 +22,7 @@ use crate::token::{self, Purpose, TokenError};
 use bytes::Bytes;
 use cwu_domain::html::escape_html;
 use cwu_domain::proposal::{ACCEPTED, FieldError, ProponentType, ProposalForm, field};
+use cwu_domain::urls;
 use cwu_domain::{Registry, RegistryEntry, when};
 use http::{Request, Response, StatusCode};
 use jiff::Timestamp;
@@ -121,7 +121,7 @@ fn form_of(proposal: &StoredProposal) -> ProposalForm {
 }
 
 fn action(token: &str) -> String {
-    format!("{}?t={token}", paths::MANAGE)
+    format!("{}?t={token}", urls::MANAGE)
 }
 
 fn open(opportunity: &RegistryEntry, now: Timestamp) -> bool {
@@ -188,7 +188,7 @@ fn view(
         if !p.is_withdrawn() {
             main.push_str(&format!(
                 r#"<h2>Withdraw your proposal</h2><p>A withdrawn proposal is not evaluated. You can submit it again before the deadline.</p><form method="get" action="{}"><input type="hidden" name="t" value="{}"><input type="hidden" name="step" value="withdraw"><button type="submit">Withdraw…</button></form>"#,
-                paths::MANAGE,
+                urls::MANAGE,
                 e(&target.token)
             ));
         }

@@ -12,7 +12,6 @@
 
 use crate::compose_mail;
 use crate::config::Config;
-use crate::config::paths;
 use crate::decode::decode_as;
 use crate::links;
 use crate::mail::Mailer;
@@ -22,6 +21,7 @@ use crate::token::{self, Purpose, TokenError};
 use bytes::Bytes;
 use cwu_domain::html::escape_html;
 use cwu_domain::opportunity::Contact;
+use cwu_domain::urls;
 use cwu_domain::{Registry, RegistryEntry};
 use http::{HeaderValue, Request, Response, StatusCode, header};
 use jiff::{SignedDuration, Timestamp};
@@ -116,7 +116,7 @@ pub fn sign_in_required(registry: &Registry) -> Response<Bytes> {
         &["This page is for product owners. Your session has ended or you have not signed in."],
         &format!(
             r#"<p><a href="{}">Sign in as a product owner</a></p>"#,
-            paths::SIGN_IN
+            urls::OWNER_SIGN_IN
         ),
     )
 }
@@ -131,7 +131,7 @@ pub fn sign_in_page(registry: &Registry, status: StatusCode, notice: &str) -> Re
 <input type="email" id="owner-email" name="email" autocomplete="email" required></div>
 <button type="submit">Email me a sign-in link</button>
 </form>"#,
-        action = paths::SIGN_IN,
+        action = urls::OWNER_SIGN_IN,
     );
     page(status, Some(registry), "Product owner sign-in", &main)
 }
@@ -279,7 +279,7 @@ fn bad_link(registry: &Registry, error: Option<TokenError>) -> Response<Bytes> {
         ],
         &format!(
             r#"<p><a href="{}">Get a new sign-in link</a></p>"#,
-            paths::SIGN_IN
+            urls::OWNER_SIGN_IN
         ),
     )
 }
@@ -314,7 +314,7 @@ pub fn landing(
 <input type="hidden" name="t" value="{token}">
 <button type="submit">Sign in</button>
 </form>"#,
-        action = paths::SESSION,
+        action = urls::OWNER_SESSION,
         token = escape_html(&token),
     );
     page(StatusCode::OK, Some(registry), "Sign in", &main)
@@ -359,7 +359,7 @@ pub async fn start(
         &[owner_id, &crate::ids::random()],
         expires,
     );
-    let mut response = see_other(paths::EVALUATIONS);
+    let mut response = see_other(urls::EVALUATIONS);
     set_cookie(&mut response, &session, SESSION_LENGTH.as_secs());
     response
 }
@@ -367,7 +367,7 @@ pub async fn start(
 fn set_cookie(response: &mut Response<Bytes>, value: &str, max_age: i64) {
     let cookie = format!(
         "{COOKIE}={value}; Path={}; Max-Age={max_age}; HttpOnly; Secure; SameSite=Strict",
-        paths::OWNER_SCOPE
+        urls::OWNER_SCOPE
     );
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, value);
@@ -394,7 +394,7 @@ pub fn sign_out(
     if !session.csrf_matches(&form.csrf) {
         return csrf_refused(registry);
     }
-    let mut response = see_other(paths::SIGN_IN);
+    let mut response = see_other(urls::OWNER_SIGN_IN);
     set_cookie(&mut response, "", 0);
     response
 }
@@ -410,7 +410,7 @@ pub fn csrf_refused(registry: &Registry) -> Response<Bytes> {
         ],
         &format!(
             r#"<p><a href="{}">Your evaluations</a></p>"#,
-            paths::EVALUATIONS
+            urls::EVALUATIONS
         ),
     )
 }
@@ -419,7 +419,7 @@ pub fn csrf_refused(registry: &Registry) -> Response<Bytes> {
 pub fn sign_out_form(session: &Session) -> String {
     format!(
         r#"<form method="post" action="{}" class="sign-out"><input type="hidden" name="csrf" value="{}"><button type="submit">Sign out</button></form>"#,
-        paths::SIGN_OUT,
+        urls::OWNER_SIGN_OUT,
         escape_html(&session.csrf)
     )
 }

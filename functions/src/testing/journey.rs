@@ -7,12 +7,12 @@ use super::{
     MAIL_FROM, OPEN, OWNER_EMAIL, RecordingMailer, encode, fields, now, post, registry, text,
 };
 use crate::app::{App, Clock};
-use crate::config::paths;
 use crate::config::{AfterSubmit, Config};
 use crate::mail::{MailKind, OutboxMail};
 use crate::store::{ProposalKey, ProposalStore};
 use bytes::Bytes;
 use cwu_domain::Registry;
+use cwu_domain::urls;
 use http::{Request, Response, StatusCode, header};
 use jiff::{SignedDuration, Timestamp};
 use std::sync::Arc;
@@ -162,7 +162,7 @@ pub async fn proposals_are_sealed_and_managed_by_link(store: Arc<dyn ProposalSto
     ] {
         assert!(body.contains(expected), "{expected} missing from:\n{body}");
     }
-    let manage = link_in(receipt, paths::MANAGE);
+    let manage = link_in(receipt, urls::MANAGE);
     assert!(
         !manage.contains("example") && !manage.contains("%40") && !manage.contains('@'),
         "no address in the link: {manage}"
@@ -194,7 +194,7 @@ pub async fn proposals_are_sealed_and_managed_by_link(store: Arc<dyn ProposalSto
     let reminders = mails_of(&mailer, MailKind::Reminder);
     assert_eq!(reminders.len(), 1, "one reminder an hour");
     assert_eq!(reminders[0].to, ["ana@example.org"]);
-    assert_eq!(link_in(&reminders[0], paths::MANAGE), manage);
+    assert_eq!(link_in(&reminders[0], urls::MANAGE), manage);
 
     // Update from the manage link: version 2, same reference, a new receipt.
     let update = app
@@ -388,12 +388,12 @@ pub async fn deadline_invites_the_owner_once(store: Arc<dyn ProposalStore>) {
 
 /// Signs in from the invitation's link; returns the session cookie (`name=value`).
 pub async fn sign_in_from(app: &App, mail: &OutboxMail) -> String {
-    let landing = link_in(mail, paths::SESSION);
+    let landing = link_in(mail, urls::OWNER_SESSION);
     let page = app.handle(get(&landing, None)).await;
     status_of(&page, StatusCode::OK);
     let token = landing.split_once("?t=").expect("token").1.to_owned();
     let started = app
-        .handle(post_to(paths::SESSION, &[("t", token)], None))
+        .handle(post_to(urls::OWNER_SESSION, &[("t", token)], None))
         .await;
     status_of(&started, StatusCode::SEE_OTHER);
     let cookie = started.headers()[header::SET_COOKIE]
@@ -432,7 +432,7 @@ pub async fn owner_scores_ranks_and_exports(store: Arc<dyn ProposalStore>) {
         .expect("receipt");
     let withdraw = open
         .handle(post_to(
-            &link_in(&cy, paths::MANAGE),
+            &link_in(&cy, urls::MANAGE),
             &[("withdraw", "yes".into())],
             None,
         ))
@@ -448,7 +448,7 @@ pub async fn owner_scores_ranks_and_exports(store: Arc<dyn ProposalStore>) {
     let cookie = sign_in_from(&app, &invitation).await;
     let early = app_with(store.clone(), mailer.clone(), registry(), now());
     let sealed = early
-        .handle(get(&paths::evaluation(OPEN), Some(&cookie)))
+        .handle(get(&urls::evaluation(OPEN), Some(&cookie)))
         .await;
     status_of(&sealed, StatusCode::OK);
     assert!(
@@ -458,22 +458,22 @@ pub async fn owner_scores_ranks_and_exports(store: Arc<dyn ProposalStore>) {
     );
 
     // The link worked once.
-    let token = link_in(&invitation, paths::SESSION)
+    let token = link_in(&invitation, urls::OWNER_SESSION)
         .split_once("?t=")
         .expect("t")
         .1
         .to_owned();
     status_of(
-        &app.handle(post_to(paths::SESSION, &[("t", token)], None))
+        &app.handle(post_to(urls::OWNER_SESSION, &[("t", token)], None))
             .await,
         StatusCode::GONE,
     );
 
-    let list = app.handle(get(paths::EVALUATIONS, Some(&cookie))).await;
+    let list = app.handle(get(urls::EVALUATIONS, Some(&cookie))).await;
     status_of(&list, StatusCode::OK);
-    assert!(text(&list).contains(&paths::evaluation(OPEN)));
+    assert!(text(&list).contains(&urls::evaluation(OPEN)));
     let page = app
-        .handle(get(&paths::evaluation(OPEN), Some(&cookie)))
+        .handle(get(&urls::evaluation(OPEN), Some(&cookie)))
         .await;
     status_of(&page, StatusCode::OK);
     let html = text(&page);
@@ -491,7 +491,7 @@ pub async fn owner_scores_ranks_and_exports(store: Arc<dyn ProposalStore>) {
 
     let score = |reference: &str, a: &str, b: &str, note: &str| {
         post_to(
-            &paths::evaluation(OPEN),
+            &urls::evaluation(OPEN),
             &[
                 ("csrf", csrf.clone()),
                 ("proposal", reference.to_owned()),
@@ -512,7 +512,7 @@ pub async fn owner_scores_ranks_and_exports(store: Arc<dyn ProposalStore>) {
         StatusCode::SEE_OTHER,
     );
     let page = text(
-        &app.handle(get(&paths::evaluation(OPEN), Some(&cookie)))
+        &app.handle(get(&urls::evaluation(OPEN), Some(&cookie)))
             .await,
     );
     assert!(page.contains("80.25"), "totals shown");
@@ -531,14 +531,14 @@ pub async fn owner_scores_ranks_and_exports(store: Arc<dyn ProposalStore>) {
     assert_eq!(events.len(), 6, "{events:?}");
     assert!(events.iter().all(|e| e.by == OWNER_EMAIL));
     let page = text(
-        &app.handle(get(&paths::evaluation(OPEN), Some(&cookie)))
+        &app.handle(get(&urls::evaluation(OPEN), Some(&cookie)))
             .await,
     );
     assert!(page.contains("<td>60.00</td><td>59.00</td>"), "old → new");
     assert!(page.contains(">1</td>") && page.contains(">2</td>"));
 
     let csv = app
-        .handle(get(&paths::export_csv(OPEN), Some(&cookie)))
+        .handle(get(&urls::evaluation_csv(OPEN), Some(&cookie)))
         .await;
     status_of(&csv, StatusCode::OK);
     assert!(
@@ -551,7 +551,7 @@ pub async fn owner_scores_ranks_and_exports(store: Arc<dyn ProposalStore>) {
     assert_eq!(csv.lines().count(), 3, "{csv}");
     assert!(csv.contains("\"80.25\"") && csv.contains("\"79.25\""));
     let json = app
-        .handle(get(&paths::export_json(OPEN), Some(&cookie)))
+        .handle(get(&urls::evaluation_json(OPEN), Some(&cookie)))
         .await;
     status_of(&json, StatusCode::OK);
     let json: serde_json::Value = serde_json::from_slice(json.body()).expect("json");
@@ -594,7 +594,7 @@ pub async fn hostile_evaluation_requests_change_nothing(store: Arc<dyn ProposalS
         .expect("invited");
     let cookie = sign_in_from(&app, &invitation).await;
     let csrf = csrf_of(&text(
-        &app.handle(get(&paths::evaluation(OPEN), Some(&cookie)))
+        &app.handle(get(&urls::evaluation(OPEN), Some(&cookie)))
             .await,
     ));
     let reference = crate::evaluate::evaluated(store.as_ref(), OPEN)
@@ -615,7 +615,7 @@ pub async fn hostile_evaluation_requests_change_nothing(store: Arc<dyn ProposalS
         }
         all
     };
-    let page = paths::evaluation(OPEN);
+    let page = urls::evaluation(OPEN);
     let cases: Vec<(&str, Request<Bytes>, StatusCode, &str)> = vec![
         (
             "no session",
@@ -706,7 +706,7 @@ pub async fn hostile_evaluation_requests_change_nothing(store: Arc<dyn ProposalS
         (
             "another owner's",
             post_to(
-                &paths::evaluation("someone-elses"),
+                &urls::evaluation("someone-elses"),
                 &form(&[("score-0", "5")]),
                 Some(&cookie),
             ),
@@ -724,8 +724,8 @@ pub async fn hostile_evaluation_requests_change_nothing(store: Arc<dyn ProposalS
         );
     }
     for view in [
-        paths::evaluation("someone-elses"),
-        paths::export_csv("someone-elses"),
+        urls::evaluation("someone-elses"),
+        urls::evaluation_csv("someone-elses"),
     ] {
         status_of(
             &app.handle(get(&view, Some(&cookie))).await,
@@ -733,7 +733,7 @@ pub async fn hostile_evaluation_requests_change_nothing(store: Arc<dyn ProposalS
         );
     }
     status_of(
-        &app.handle(get(&paths::export_csv(OPEN), None)).await,
+        &app.handle(get(&urls::evaluation_csv(OPEN), None)).await,
         StatusCode::UNAUTHORIZED,
     );
     // Before the deadline the same valid change is refused: sealed.
@@ -748,11 +748,11 @@ pub async fn hostile_evaluation_requests_change_nothing(store: Arc<dyn ProposalS
     );
 
     // Sign-in links: tampered, expired, reused.
-    let landing = link_in(&invitation, paths::SESSION);
+    let landing = link_in(&invitation, urls::OWNER_SESSION);
     let token = landing.split_once("?t=").expect("t").1.to_owned();
     let tampered = token.replacen('0', "1", 1);
     status_of(
-        &app.handle(post_to(paths::SESSION, &[("t", tampered)], None))
+        &app.handle(post_to(urls::OWNER_SESSION, &[("t", tampered)], None))
             .await,
         StatusCode::BAD_REQUEST,
     );
@@ -766,7 +766,7 @@ pub async fn hostile_evaluation_requests_change_nothing(store: Arc<dyn ProposalS
     status_of(&expired, StatusCode::GONE);
     assert!(text(&expired).contains("Get a new sign-in link"));
     status_of(
-        &app.handle(post_to(paths::SESSION, &[("t", token)], None))
+        &app.handle(post_to(urls::OWNER_SESSION, &[("t", token)], None))
             .await,
         StatusCode::GONE,
     );
@@ -788,8 +788,11 @@ pub async fn hostile_evaluation_requests_change_nothing(store: Arc<dyn ProposalS
 pub async fn sign_in_reveals_nobody_and_is_limited(store: Arc<dyn ProposalStore>) {
     let mailer = Arc::new(RecordingMailer::default());
     let app = app_with(store.clone(), mailer.clone(), registry(), after_deadline());
-    status_of(&app.handle(get(paths::SIGN_IN, None)).await, StatusCode::OK);
-    let ask = |email: &str| post_to(paths::SIGN_IN, &[("email", email.to_owned())], None);
+    status_of(
+        &app.handle(get(urls::OWNER_SIGN_IN, None)).await,
+        StatusCode::OK,
+    );
+    let ask = |email: &str| post_to(urls::OWNER_SIGN_IN, &[("email", email.to_owned())], None);
     let owner = app.handle(ask(&OWNER_EMAIL.to_uppercase())).await;
     let stranger = app.handle(ask("nobody@example.org")).await;
     status_of(&owner, StatusCode::OK);
@@ -804,7 +807,7 @@ pub async fn sign_in_reveals_nobody_and_is_limited(store: Arc<dyn ProposalStore>
     assert_eq!(links[0].to, [OWNER_EMAIL]);
     let cookie = sign_in_from(&app, &links[0]).await;
     status_of(
-        &app.handle(get(paths::EVALUATIONS, Some(&cookie))).await,
+        &app.handle(get(urls::EVALUATIONS, Some(&cookie))).await,
         StatusCode::OK,
     );
     for _ in 1..crate::owner::PER_ADDRESS {

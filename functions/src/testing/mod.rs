@@ -68,7 +68,7 @@ pub async fn resubmission_keeps_history(store: Arc<dyn ProposalStore>) {
     let first = submit(&app, "Ana@Example.org", "First draft.").await;
     assert_eq!(first.status(), StatusCode::SEE_OTHER, "{}", text(&first));
     assert!(location(&first).contains("version=1"));
-    let manage = link_in(&mailer.sent()[0], crate::config::paths::MANAGE);
+    let manage = link_in(&mailer.sent()[0], cwu_domain::urls::MANAGE);
     let pairs = fields("ana@example.org ", "Second draft.");
     let second = app.handle(post_to(&manage, &pairs, None)).await;
     assert_eq!(second.status(), StatusCode::SEE_OTHER, "{}", text(&second));
@@ -170,7 +170,7 @@ pub async fn concurrent_changes_lose_no_version(store: Arc<dyn ProposalStore>) {
     let mailer = Arc::new(RecordingMailer::default());
     let app = app_at(store.clone(), mailer.clone(), AfterSubmit::SendNew, now());
     accepted(&submit(&app, "ana@example.org", "Draft 0.").await);
-    let manage = link_in(&mailer.sent()[0], crate::config::paths::MANAGE);
+    let manage = link_in(&mailer.sent()[0], cwu_domain::urls::MANAGE);
     let mut tasks = tokio::task::JoinSet::new();
     for i in 1..=10 {
         let (by_link, manage) = (app.clone(), manage.clone());

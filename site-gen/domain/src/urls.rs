@@ -38,6 +38,34 @@ pub const SUBMIT: &str = "/api/proposals";
 /// The receipt page a successful submission redirects to (the functions' route).
 pub const RECEIPT: &str = "/api/proposals/receipt";
 
+/// A proposal's private manage page (`?t=<manage token>`): view, update, withdraw.
+pub const MANAGE: &str = "/api/proposals/manage";
+/// The public "product owner sign-in" page: asks for an address, mails a one-time link.
+pub const OWNER_SIGN_IN: &str = "/api/owner/sign-in";
+/// Where a one-time sign-in link lands (`?t=<token>`); its POST starts the session.
+pub const OWNER_SESSION: &str = "/api/owner/session";
+/// Ends the owner's session (POST).
+pub const OWNER_SIGN_OUT: &str = "/api/owner/sign-out";
+/// The owner's opportunities; [`evaluation`] is one of them.
+pub const EVALUATIONS: &str = "/api/owner/evaluations";
+/// The path the owner's session cookie is sent for.
+pub const OWNER_SCOPE: &str = "/api/owner";
+
+/// The evaluation page of an opportunity: `/api/owner/evaluations/{slug}`.
+pub fn evaluation(slug: &str) -> String {
+    format!("{EVALUATIONS}/{slug}")
+}
+
+/// The CSV export of an opportunity's evaluation.
+pub fn evaluation_csv(slug: &str) -> String {
+    format!("{EVALUATIONS}/{slug}/export.csv")
+}
+
+/// The JSON export of an opportunity's evaluation.
+pub fn evaluation_json(slug: &str) -> String {
+    format!("{EVALUATIONS}/{slug}/export.json")
+}
+
 /// The files every build writes whatever the content (theme files aside).
 pub fn fixed_files() -> [&'static str; 8] {
     [
