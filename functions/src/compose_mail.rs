@@ -479,7 +479,7 @@ mod tests {
         let registry = crate::testing::registry();
         let entry = registry.get(crate::testing::OPEN).unwrap();
         let result = invitation(
-            &entry,
+            entry,
             0,
             &registry.site,
             "not a mailbox",
