@@ -189,6 +189,15 @@ pub fn proposal_rows(proposal: &StoredProposal) -> Vec<(&'static str, String)> {
     rows
 }
 
+/// Who is proposing, as one line: `Ana Lee` or `Ana Lee (Acme Ltd.)`.
+pub fn proponent(proposal: &StoredProposal) -> String {
+    let f = &proposal.fields;
+    match &f.organization_name {
+        Some(org) => format!("{} ({org})", f.legal_name),
+        None => f.legal_name.clone(),
+    }
+}
+
 /// The proposal's long texts: the proposal and, when given, the comments.
 pub fn proposal_texts(proposal: &StoredProposal) -> Vec<(&'static str, String)> {
     let mut texts = vec![("Proposal", proposal.fields.proposal.clone())];

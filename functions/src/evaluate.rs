@@ -7,7 +7,7 @@
 //! the replay of the stored events ([`cwu_domain::evaluation`]); a change appends events and
 //! never rewrites one, so the audit trail below the sheet cannot be edited.
 
-use crate::compose_mail::proposal_rows;
+use crate::compose_mail::{proponent, proposal_rows};
 use crate::config::Config;
 use crate::decode::decode_as;
 use crate::owner::{self, Session};
@@ -18,7 +18,7 @@ use cwu_domain::evaluation::{Change, EvaluationError, EvaluationEvent, Points, R
 use cwu_domain::html::escape_html;
 use cwu_domain::urls;
 use cwu_domain::{Registry, RegistryEntry, Status, when};
-use http::{HeaderValue, Request, Response, StatusCode, header};
+use http::{Request, Response, StatusCode};
 use jiff::Timestamp;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
@@ -46,15 +46,6 @@ pub async fn evaluated(
     let mut current: Vec<StoredProposal> = all.into_iter().filter(|p| !p.is_withdrawn()).collect();
     current.sort_by(|a, b| a.reference().cmp(b.reference()));
     Ok((current, withdrawn))
-}
-
-/// Who is proposing, as one line: `Ana Lee` or `Ana Lee (Acme Ltd.)`.
-pub fn proponent(proposal: &StoredProposal) -> String {
-    let f = &proposal.fields;
-    match &f.organization_name {
-        Some(org) => format!("{} ({org})", f.legal_name),
-        None => f.legal_name.clone(),
-    }
 }
 
 /// What a request on an evaluation address asks for.
@@ -658,15 +649,4 @@ async fn append(
             .await?;
     }
     Ok(())
-}
-
-/// Adds the headers of a download.
-pub fn download(body: Vec<u8>, content_type: &'static str, filename: &str) -> Response<Bytes> {
-    let mut response = Response::new(Bytes::from(body));
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    crate::response::secure(response)
 }

@@ -5,7 +5,8 @@
 //! A cell that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab
 //! or a carriage return) gets a leading `'`, so proposal text never becomes a formula.
 
-use crate::evaluate::{download, proponent};
+use crate::compose_mail::proponent;
+use crate::response::download;
 use crate::store::StoredProposal;
 use bytes::Bytes;
 use cwu_domain::RegistryEntry;

@@ -150,3 +150,14 @@ pub fn unavailable(registry: &Registry) -> Response<Bytes> {
         .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
     response
 }
+
+/// A file download (`attachment`) with the usual security headers.
+pub fn download(body: Vec<u8>, content_type: &'static str, filename: &str) -> Response<Bytes> {
+    let mut response = Response::new(Bytes::from(body));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    secure(response)
+}
