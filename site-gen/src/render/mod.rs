@@ -171,6 +171,13 @@ struct PageMeta<'a> {
     og_type: &'static str,
 }
 
+/// A template context holding `page`, which every template gets.
+fn page_context(meta: &PageMeta) -> Context {
+    let mut context = Context::new();
+    context.insert("page", meta);
+    context
+}
+
 /// A skill on the board: its pages, feed and how many opportunities ask for it.
 #[derive(Debug, Clone, Serialize)]
 struct SkillSummary {
@@ -323,7 +330,6 @@ impl<'c> Site<'c> {
         w: impl Write,
     ) -> Result<(), BuildError> {
         let view = OpportunityView::new(page, self.options.now, &self.highlighter);
-        let mut context = Context::new();
         let meta = PageMeta {
             title: &view.card.title,
             description: &view.card.teaser,
@@ -331,7 +337,7 @@ impl<'c> Site<'c> {
             section: "opportunities",
             og_type: "article",
         };
-        context.insert("page", &meta);
+        let mut context = page_context(&meta);
         if view.accepts_proposals {
             let form = functions::form::render_form(
                 functions::form::FormTarget {
@@ -384,21 +390,17 @@ impl<'c> Site<'c> {
 
     fn render_wiki_to(&self, page: &WikiPage, w: impl Write) -> Result<(), BuildError> {
         let rendered = markdown::render(&page.body, &self.highlighter);
-        let mut context = Context::new();
         let description = page
             .description
             .as_deref()
             .unwrap_or(&self.content.config.description);
-        context.insert(
-            "page",
-            &PageMeta {
-                title: &page.title,
-                description,
-                path: &page.url,
-                section: "wiki",
-                og_type: "article",
-            },
-        );
+        let mut context = page_context(&PageMeta {
+            title: &page.title,
+            description,
+            path: &page.url,
+            section: "wiki",
+            og_type: "article",
+        });
         context.insert("wiki_nav", &self.wiki_nav);
         context.insert("toc", &rendered.toc);
         context.insert("body_html", &rendered.html);
@@ -451,17 +453,13 @@ impl<'c> Site<'c> {
             .iter()
             .filter(|c| c.status.accepts_proposals())
             .collect();
-        let mut context = Context::new();
-        context.insert(
-            "page",
-            &PageMeta {
-                title: &home.title,
-                description: &home.description,
-                path: urls::HOME,
-                section: "home",
-                og_type: "website",
-            },
-        );
+        let mut context = page_context(&PageMeta {
+            title: &home.title,
+            description: &home.description,
+            path: urls::HOME,
+            section: "home",
+            og_type: "website",
+        });
         context.insert("intro_html", &intro.html);
         context.insert("open_count", &open.len());
         context.insert("cards", &open[..open.len().min(HOME_CARDS)]);
@@ -477,17 +475,13 @@ impl<'c> Site<'c> {
         path: &str,
         cards: &[&Card],
     ) -> Context {
-        let mut context = Context::new();
-        context.insert(
-            "page",
-            &PageMeta {
-                title,
-                description,
-                path,
-                section: "opportunities",
-                og_type: "website",
-            },
-        );
+        let mut context = page_context(&PageMeta {
+            title,
+            description,
+            path,
+            section: "opportunities",
+            og_type: "website",
+        });
         context.insert("sections", &views::sections(cards));
         context.insert("count", &cards.len());
         context
@@ -642,17 +636,13 @@ impl<'c> Site<'c> {
             urls::ROBOTS,
             sitemap::robots(base, &self.content.config.form_action).as_bytes(),
         )?;
-        let mut context = Context::new();
-        context.insert(
-            "page",
-            &PageMeta {
-                title: "Page not found",
-                description: &self.site.description,
-                path: urls::NOT_FOUND,
-                section: "",
-                og_type: "website",
-            },
-        );
+        let context = page_context(&PageMeta {
+            title: "Page not found",
+            description: &self.site.description,
+            path: urls::NOT_FOUND,
+            section: "",
+            og_type: "website",
+        });
         self.render_page(out, urls::NOT_FOUND, "404.html", &context)?;
         Ok(3)
     }
@@ -670,17 +660,13 @@ impl<'c> Site<'c> {
 
     /// The theme's page chrome with the title and main markers, for the functions' pages.
     pub fn page_shell(&self) -> Result<String, BuildError> {
-        let mut context = Context::new();
-        context.insert(
-            "page",
-            &PageMeta {
-                title: "",
-                description: &self.site.description,
-                path: &self.content.config.form_action,
-                section: "opportunities",
-                og_type: "website",
-            },
-        );
+        let context = page_context(&PageMeta {
+            title: "",
+            description: &self.site.description,
+            path: &self.content.config.form_action,
+            section: "opportunities",
+            og_type: "website",
+        });
         Ok(self.templates.render("shell.html", &context)?)
     }
 
