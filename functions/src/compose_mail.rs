@@ -241,7 +241,8 @@ pub fn receipt(
                 manage_url.to_owned(),
                 format!(
                     "Proposals are sealed: nobody, not even the product owner at {}, sees them before the deadline. Then the owner scores every proposal that is not withdrawn against the evaluation criteria. Questions go to {}, in the open.",
-                    opportunity.organization, opportunity.questions
+                    opportunity.organization,
+                    opportunity.questions.as_deref().unwrap_or(&opportunity.url)
                 ),
                 format!(
                     "If you did not submit this proposal, withdraw it with the link above and write to {}.",

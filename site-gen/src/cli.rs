@@ -55,6 +55,10 @@ pub struct CheckArgs {
     /// Treat draft opportunities as published, so links to them are not broken.
     #[arg(long)]
     pub drafts: bool,
+    /// The moment the clock rules (scheduled publishing, passed deadlines, award dates) are
+    /// checked at (RFC 3339 or a date); defaults to SOURCE_DATE_EPOCH or the clock.
+    #[arg(long, value_parser = parse_now)]
+    pub now: Option<Timestamp>,
 }
 
 /// Output formats for `check` (the command line's names for [`check::Format`]).
@@ -127,7 +131,8 @@ impl Cli {
             Command::Build(args) => args
                 .options()
                 .and_then(|options| cmd::build::run(root, &options)),
-            Command::Check(args) => check::run(root, args.drafts, args.format.into()),
+            Command::Check(args) => cmd::build_now(args.now)
+                .and_then(|now| check::run(root, args.drafts, now, args.format.into())),
             Command::Serve(args) => args
                 .build
                 .options()

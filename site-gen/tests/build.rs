@@ -136,7 +136,12 @@ fn each_opportunity_shows_its_status_and_the_form_only_while_open() {
             o.slug
         );
         assert!(
-            html.contains(&format!("href=\"{}\"", o.questions)),
+            html.contains(&format!(
+                "href=\"{}\"",
+                o.questions
+                    .as_deref()
+                    .expect("every example has its questions issue")
+            )),
             "{}: no question link",
             o.slug
         );
@@ -205,7 +210,12 @@ fn board_lists_public_opportunities_by_status_then_deadline() {
     ] {
         assert!(board.contains(attribute), "{attribute}");
     }
-    assert!(board.contains("<form class=\"filters\" id=\"filters\" hidden"));
+    // The filters work without JavaScript: the form is never hidden, and each skill has its
+    // CSS rule (the other filters' rules are in the theme's stylesheet).
+    assert!(board.contains("<form class=\"filters\" id=\"filters\" aria-labelledby"));
+    assert!(board.contains(
+        ".board:has(#filter-skill [value=\"rust\"]:checked) .card:not([data-skills~=\"rust\"]){display:none}"
+    ));
 }
 
 #[test]
@@ -550,6 +560,9 @@ fn the_output_files_are_the_addresses_urls_derives() {
             &opportunity.slug,
             skills.iter().map(String::as_str),
         ));
+        if opportunity.status_at(now).accepts_proposals() {
+            expected.insert(urls::opportunity_calendar(&opportunity.slug));
+        }
     }
     expected.extend(content.wiki.iter().map(|page| urls::wiki(&page.path)));
     let statics = repo().join("themes/default/static");

@@ -49,6 +49,7 @@ fn entry(slug: &str, title: &str, proposal_deadline: &str, lifecycle: Lifecycle)
         },
         reward: Reward::new(25_000).expect("valid reward"),
         proposal_deadline: proposal_deadline.parse().expect("valid deadline"),
+        published: None,
         lifecycle,
         awarded: false,
         evaluation_criteria: vec![
@@ -61,7 +62,7 @@ fn entry(slug: &str, title: &str, proposal_deadline: &str, lifecycle: Lifecycle)
                 points: 40,
             },
         ],
-        questions: "https://github.com/bcgov/permit-status/issues/1".into(),
+        questions: Some("https://github.com/bcgov/permit-status/issues/1".into()),
     }
 }
 

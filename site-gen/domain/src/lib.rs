@@ -13,8 +13,10 @@
 //! // A date alone means 4:00 PM in Vancouver; at the deadline itself proposals are closed.
 //! let deadline = when::parse_moment("2027-03-12").unwrap();
 //! let before = when::parse_moment("2027-03-12T15:59").unwrap();
-//! assert_eq!(Status::at(Lifecycle::Published, deadline, false, before), Status::ClosingSoon);
-//! assert_eq!(Status::at(Lifecycle::Published, deadline, false, deadline), Status::UnderEvaluation);
+//! // No `published` date: public as soon as it is published.
+//! let at = |now| Status::at(Lifecycle::Published, None, deadline, false, now);
+//! assert_eq!(at(before), Status::ClosingSoon);
+//! assert_eq!(at(deadline), Status::UnderEvaluation);
 //! assert_eq!(urls::opportunity("permit-api"), "/opportunities/permit-api/");
 //! ```
 

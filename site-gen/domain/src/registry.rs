@@ -44,10 +44,14 @@ pub struct RegistryEntry {
     pub reward: Reward,
     /// The function refuses proposals from this moment, by its own clock.
     pub proposal_deadline: Timestamp,
+    /// When it goes public: before then the functions refuse its proposals.
+    #[serde(default)]
+    pub published: Option<Timestamp>,
     pub lifecycle: Lifecycle,
     pub awarded: bool,
     pub evaluation_criteria: Vec<Criterion>,
-    pub questions: String,
+    /// The GitHub issue for questions, once it exists.
+    pub questions: Option<String>,
 }
 
 impl RegistryEntry {
@@ -61,6 +65,7 @@ impl RegistryEntry {
             owner: opportunity.product_owner.clone(),
             reward: opportunity.reward,
             proposal_deadline: opportunity.proposal_deadline,
+            published: opportunity.published,
             lifecycle: opportunity.lifecycle,
             awarded: opportunity.award.is_some(),
             evaluation_criteria: opportunity.evaluation_criteria.clone(),
@@ -70,7 +75,13 @@ impl RegistryEntry {
 
     /// The status at `now`, by the caller's clock.
     pub fn status_at(&self, now: Timestamp) -> Status {
-        Status::at(self.lifecycle, self.proposal_deadline, self.awarded, now)
+        Status::at(
+            self.lifecycle,
+            self.published,
+            self.proposal_deadline,
+            self.awarded,
+            now,
+        )
     }
 }
 
@@ -141,7 +152,13 @@ mod tests {
             back.page("T", "<p>M</p>"),
             "<title>T</title><main><p>M</p></main>"
         );
-        let now = "2026-11-24T20:00:00Z".parse().unwrap();
+        // After its `published` date (2027-01-20): before it, it is not public yet.
+        let now = "2027-01-21T20:00:00Z".parse().unwrap();
         assert_eq!(back.get("permit-api").unwrap().status_at(now), Status::Open);
+        let before = "2027-01-19T20:00:00Z".parse().unwrap();
+        assert_eq!(
+            back.get("permit-api").unwrap().status_at(before),
+            Status::Draft
+        );
     }
 }

@@ -26,16 +26,19 @@ pub enum Status {
 }
 
 impl Status {
-    /// The status from the publishing state, deadline and award at `now`.
-    /// At the deadline itself proposals are closed.
+    /// The status from the publishing state, the publication date, deadline and award at
+    /// `now`. At the deadline itself proposals are closed. An opportunity published with a
+    /// future `published` date is scheduled: a draft until that moment.
     pub fn at(
         lifecycle: Lifecycle,
+        published: Option<Timestamp>,
         proposal_deadline: Timestamp,
         awarded: bool,
         now: Timestamp,
     ) -> Status {
         match lifecycle {
             Lifecycle::Draft => Status::Draft,
+            Lifecycle::Published if published.is_some_and(|p| now < p) => Status::Draft,
             Lifecycle::Cancelled => Status::Cancelled,
             Lifecycle::Published if awarded => Status::Awarded,
             Lifecycle::Published if now >= proposal_deadline => Status::UnderEvaluation,
@@ -93,10 +96,16 @@ impl Opportunity {
     pub fn status_at(&self, now: Timestamp) -> Status {
         Status::at(
             self.lifecycle,
+            self.published,
             self.proposal_deadline,
             self.award.is_some(),
             now,
         )
+    }
+
+    /// Whether it is published with a `published` date still after `now` (not public yet).
+    pub fn scheduled_after(&self, now: Timestamp) -> bool {
+        self.lifecycle == Lifecycle::Published && self.published.is_some_and(|p| now < p)
     }
 }
 
@@ -107,7 +116,13 @@ mod tests {
 
     fn at(now: &str) -> Status {
         let deadline = parse_moment("2026-11-01").unwrap(); // fall-back day: 4 PM PST = 00:00Z next day
-        Status::at(Lifecycle::Published, deadline, false, now.parse().unwrap())
+        Status::at(
+            Lifecycle::Published,
+            None,
+            deadline,
+            false,
+            now.parse().unwrap(),
+        )
     }
 
     #[test]
@@ -132,21 +147,38 @@ mod tests {
         let deadline = parse_moment("2027-03-12").unwrap();
         let now: Timestamp = "2026-11-24T20:00:00Z".parse().unwrap();
         assert_eq!(
-            Status::at(Lifecycle::Published, deadline, true, now),
+            Status::at(Lifecycle::Published, None, deadline, true, now),
             Status::Awarded
         );
         assert_eq!(
-            Status::at(Lifecycle::Cancelled, deadline, false, now),
+            Status::at(Lifecycle::Cancelled, None, deadline, false, now),
             Status::Cancelled
         );
         assert_eq!(
-            Status::at(Lifecycle::Draft, deadline, false, now),
+            Status::at(Lifecycle::Draft, None, deadline, false, now),
             Status::Draft
         );
         assert_eq!(
-            Status::at(Lifecycle::Published, deadline, false, now),
+            Status::at(Lifecycle::Published, None, deadline, false, now),
             Status::Open
         );
+    }
+
+    #[test]
+    fn a_future_publication_date_keeps_it_a_draft_until_then() {
+        let deadline = parse_moment("2027-03-12").unwrap();
+        let published = parse_moment("2026-12-01T09:00").ok();
+        let status = |now: &str| {
+            Status::at(
+                Lifecycle::Published,
+                published,
+                deadline,
+                false,
+                parse_moment(now).unwrap(),
+            )
+        };
+        assert_eq!(status("2026-12-01T08:59"), Status::Draft);
+        assert_eq!(status("2026-12-01T09:00"), Status::Open);
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub const BOARD: &str = "/opportunities/";
 pub const FEED: &str = "/feeds/opportunities.xml";
 /// The iCalendar file of open opportunities' deadlines.
 pub const CALENDAR: &str = "/opportunities.ics";
+/// What earlier builds announced (first publication dates, every skill that had a feed).
+pub const FEED_HISTORY: &str = "/feeds/history.json";
 /// The sitemap.
 pub const SITEMAP: &str = "/sitemap.xml";
 /// robots.txt.
@@ -67,11 +69,12 @@ pub fn evaluation_json(slug: &str) -> String {
 }
 
 /// The files every build writes whatever the content (theme files aside).
-pub fn fixed_files() -> [&'static str; 8] {
+pub fn fixed_files() -> [&'static str; 9] {
     [
         HOME,
         BOARD,
         FEED,
+        FEED_HISTORY,
         CALENDAR,
         SITEMAP,
         ROBOTS,
@@ -93,6 +96,22 @@ pub fn skill(skill_slug: &str) -> String {
 /// A skill's RSS feed: `/feeds/skills/{skill_slug}.xml`.
 pub fn skill_feed(skill_slug: &str) -> String {
     format!("/feeds/skills/{skill_slug}.xml")
+}
+
+/// An open opportunity's own deadline calendar: `/opportunities/{slug}/deadline.ics`.
+pub fn opportunity_calendar(slug: &str) -> String {
+    format!("{}deadline.ics", opportunity(slug))
+}
+
+/// `path` on the site as a calendar subscription (`webcal://host/path`), which calendar apps
+/// subscribe to rather than import once.
+pub fn webcal(base_url: &str, path: &str) -> String {
+    let absolute = absolute(base_url, path);
+    let rest = absolute
+        .strip_prefix("https://")
+        .or_else(|| absolute.strip_prefix("http://"))
+        .unwrap_or(&absolute);
+    format!("webcal://{rest}")
 }
 
 /// The files a published opportunity adds: its page, and each of its skills' page and feed.
@@ -140,6 +159,11 @@ mod tests {
         assert_eq!(wiki("guides/index"), "/wiki/guides/");
         assert_eq!(wiki("guides/reindex"), "/wiki/guides/reindex/");
         assert_eq!(receipt("id=1"), "/api/proposals/receipt?id=1");
+        assert_eq!(opportunity_calendar("a"), "/opportunities/a/deadline.ics");
+        assert_eq!(
+            webcal("https://cwu.example.ca/", CALENDAR),
+            "webcal://cwu.example.ca/opportunities.ics"
+        );
         assert_eq!(
             opportunity_files("a", ["rust"]),
             [

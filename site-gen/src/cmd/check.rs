@@ -1,6 +1,8 @@
 //! `site-gen check`: validate all of `content/` and print every problem, for people and for CI.
 
+use crate::content::diagnostics::Diagnostics;
 use crate::content::{self, LoadOptions};
+use jiff::Timestamp;
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
@@ -14,9 +16,10 @@ pub enum Format {
     Github,
 }
 
-/// Checks the content under `root` (drafts counted as published when `drafts`); exit status 1
-/// when there is any problem.
-pub fn run(root: &Path, drafts: bool, format: Format) -> anyhow::Result<ExitCode> {
+/// Checks the content under `root` (drafts counted as published when `drafts`), with the clock
+/// rules at `now` (see [`content::schedule`]); exit status 1 when there is any error (warnings
+/// and notes are printed but pass).
+pub fn run(root: &Path, drafts: bool, now: Timestamp, format: Format) -> anyhow::Result<ExitCode> {
     if !root.join("content").is_dir() {
         anyhow::bail!(
             "there is no `content/` folder in {}; run `site-gen check` in the site's folder or pass --root",
@@ -26,6 +29,12 @@ pub fn run(root: &Path, drafts: bool, format: Format) -> anyhow::Result<ExitCode
     let options = LoadOptions { drafts };
     match content::load_with(root, options) {
         Ok(content) => {
+            let clock = content::schedule::check(root, &content, now);
+            print_diagnostics(root, format, &clock);
+            if clock.has_errors() {
+                eprintln!("error: content check found {}", clock.summary());
+                return Ok(ExitCode::FAILURE);
+            }
             println!(
                 "checked site.yaml, the home page, {} opportunities and {} wiki pages: no problems",
                 content.opportunities.len(),
@@ -34,16 +43,20 @@ pub fn run(root: &Path, drafts: bool, format: Format) -> anyhow::Result<ExitCode
             Ok(ExitCode::SUCCESS)
         }
         Err(diagnostics) => {
-            match format {
-                Format::Human => {
-                    let color = std::io::stderr().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-                    eprint!("{}", diagnostics.render_human(root, color));
-                }
-                Format::Github => print!("{}", diagnostics.render_github()),
-            }
+            print_diagnostics(root, format, &diagnostics);
             eprintln!("error: content check found {}", diagnostics.summary());
             Ok(ExitCode::FAILURE)
         }
+    }
+}
+
+fn print_diagnostics(root: &Path, format: Format, diagnostics: &Diagnostics) {
+    match format {
+        Format::Human => {
+            let color = std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            eprint!("{}", diagnostics.render_human(root, color));
+        }
+        Format::Github => print!("{}", diagnostics.render_github()),
     }
 }

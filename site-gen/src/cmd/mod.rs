@@ -6,6 +6,7 @@
 pub mod build;
 pub mod check;
 pub mod new;
+pub mod questions;
 pub mod serve;
 
 use jiff::Timestamp;

@@ -65,7 +65,8 @@ completion_date: TODO
 
 # The https:// address of the public repository where the work happens.
 repository: "TODO: e.g. https://github.com/bcgov/permit-status"
-# The https:// address of the GitHub issue where developers ask questions.
+# Optional: the GitHub issue where developers ask questions. Delete the line to have the issue
+# created (and its address added by a pull request) when the opportunity is merged.
 questions: "TODO: e.g. https://github.com/bcgov/permit-status/issues/1"
 
 # When the work is accepted and paid: checkable statements, at least one, each up to 2,000 characters.

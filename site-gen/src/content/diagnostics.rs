@@ -53,6 +53,37 @@ impl Kind {
     }
 }
 
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The content cannot be published as is (`check` exits with 1, the build stops).
+    #[default]
+    Error,
+    /// Probably a mistake, but the content builds.
+    Warning,
+    /// Worth knowing, e.g. when a scheduled opportunity will appear.
+    Note,
+}
+
+impl Severity {
+    /// The GitHub workflow command: `error`, `warning` or `notice`.
+    fn github(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "notice",
+        }
+    }
+
+    fn miette(self) -> miette::Severity {
+        match self {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
+        }
+    }
+}
+
 /// One problem in one file, at a 1-based line and column (columns count characters).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -68,6 +99,8 @@ pub struct Diagnostic {
     pub message: String,
     /// What to write instead.
     pub hint: String,
+    /// Error unless said otherwise.
+    pub severity: Severity,
 }
 
 impl Diagnostic {
@@ -86,7 +119,14 @@ impl Diagnostic {
             kind,
             message: message.into(),
             hint: hint.into(),
+            severity: Severity::Error,
         }
+    }
+
+    /// This diagnostic with `severity`.
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
     }
 }
 
@@ -152,7 +192,13 @@ impl Diagnostics {
         out
     }
 
-    /// GitHub Actions workflow commands, one `::error …::…` line per problem.
+    /// Whether any diagnostic is an error (warnings and notes alone do not fail a check).
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// GitHub Actions workflow commands, one `::error …::…` (or `::warning`, `::notice`) line
+    /// per diagnostic.
     pub fn render_github(&self) -> String {
         self.0
             .iter()
@@ -164,7 +210,8 @@ impl Diagnostics {
                     format!("{} (help: {})", d.message, d.hint)
                 };
                 format!(
-                    "::error file={},line={},col={},title={}::{}\n",
+                    "::{} file={},line={},col={},title={}::{}\n",
+                    d.severity.github(),
                     escape_property(&file),
                     d.line,
                     d.column,
@@ -232,8 +279,7 @@ fn render_one(
     let name = d.file.to_string_lossy().replace('\\', "/");
     // No miette `code`: it prints on a line of its own above the message; the kind is the
     // GitHub annotation title instead.
-    let mut report =
-        MietteDiagnostic::new(d.message.clone()).with_severity(miette::Severity::Error);
+    let mut report = MietteDiagnostic::new(d.message.clone()).with_severity(d.severity.miette());
     if !d.hint.is_empty() {
         report = report.with_help(d.hint.clone());
     }

@@ -12,6 +12,7 @@ mod front_matter;
 mod links;
 mod locate;
 mod opportunity;
+pub mod schedule;
 pub(crate) mod source;
 mod suggest;
 mod wiki;

@@ -39,6 +39,9 @@ pub struct Calendar<'a> {
     pub base_url: &'a str,
     /// The build's now, used as every event's DTSTAMP so output is reproducible.
     pub now: Timestamp,
+    /// Give each event a reminder a day before (a single opportunity's calendar; calendar apps
+    /// drop alarms from subscriptions anyway).
+    pub reminder: bool,
 }
 
 /// Writes the calendar with one event per opportunity in `open` (their proposal deadlines).
@@ -93,6 +96,19 @@ pub fn write_ics<'a>(
         ))?;
         line(&format!("URL:{url}"))?;
         line("TRANSP:TRANSPARENT")?;
+        if calendar.reminder {
+            line("BEGIN:VALARM")?;
+            line("ACTION:DISPLAY")?;
+            line(&format!(
+                "DESCRIPTION:{}",
+                escape_text(&format!(
+                    "Proposals for {} are due tomorrow",
+                    opportunity.title
+                ))
+            ))?;
+            line("TRIGGER:-P1D")?;
+            line("END:VALARM")?;
+        }
         line("END:VEVENT")?;
     }
     line("END:VCALENDAR")

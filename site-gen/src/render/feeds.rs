@@ -3,6 +3,8 @@
 //! Items carry short text (the teaser, the addendum), never rendered pages. Guids are permalinks:
 //! the opportunity's URL, or its URL with the addendum's anchor, so they stay stable between builds.
 
+use super::highlight::Highlighter;
+use super::markdown;
 use super::views::SkillView;
 use cwu_domain::{Opportunity, Status, urls, when};
 use jiff::Timestamp;
@@ -15,7 +17,7 @@ pub struct FeedItem {
     pub title: String,
     /// Absolute URL of the page (and anchor) the item is about; also its permalink guid.
     pub link: String,
-    /// Plain-text summary.
+    /// Summary: plain text for an opportunity, HTML (rendered Markdown) for an addendum.
     pub description: String,
     /// When it was published.
     pub published: Timestamp,
@@ -57,16 +59,14 @@ pub fn addendum_anchor(opportunity: &Opportunity, index: usize) -> String {
     }
 }
 
-/// The feed items for one public opportunity: the opportunity itself, then one per addendum.
-///
-/// The opportunity's item is dated by its `published` date. Without one, it falls back to the
-/// earliest moment known to be after publication (first addendum, deadline, or the build's now),
-/// which is stable only once an addendum or the deadline has passed.
+/// The feed items for one public opportunity: the opportunity itself, dated `published` (see
+/// [`super::history::History::item_date`]), then one per addendum.
 pub fn items(
     opportunity: &Opportunity,
     status: Status,
     base_url: &str,
-    now: Timestamp,
+    published: Timestamp,
+    highlighter: &Highlighter,
 ) -> Vec<FeedItem> {
     let page = urls::absolute(base_url, &urls::opportunity(&opportunity.slug));
     let skills: Vec<SkillView> = opportunity
@@ -76,15 +76,6 @@ pub fn items(
         .collect();
     let categories: Vec<String> = skills.iter().map(|s| s.name.clone()).collect();
     let skill_slugs: Vec<String> = skills.into_iter().map(|s| s.slug).collect();
-    let published = opportunity.published.unwrap_or_else(|| {
-        opportunity
-            .addenda
-            .iter()
-            .map(|a| a.date)
-            .chain([opportunity.proposal_deadline, now])
-            .min()
-            .unwrap_or(now)
-    });
     let mut description = format!(
         "{} {} · {} · {} · Proposals due {}.",
         opportunity.teaser,
@@ -112,7 +103,8 @@ pub fn items(
                 opportunity.title
             ),
             link: format!("{page}#{}", addendum_anchor(opportunity, index)),
-            description: addendum.text.clone(),
+            // Rendered like on the page (raw HTML escaped); escaped again as XML text.
+            description: markdown::render(&addendum.text, highlighter).html,
             published: addendum.date,
             categories: categories.clone(),
             skill_slugs: skill_slugs.clone(),

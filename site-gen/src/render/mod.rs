@@ -25,6 +25,7 @@
 pub mod calendar;
 pub mod feeds;
 pub mod highlight;
+pub mod history;
 pub mod markdown;
 pub mod output;
 pub mod registry;
@@ -202,6 +203,8 @@ pub struct Site<'c> {
     wiki: Vec<&'c WikiPage>,
     wiki_nav: Vec<WikiLink>,
     theme_dir: PathBuf,
+    /// What earlier builds announced, with this build's public opportunities and skills added.
+    history: history::History,
 }
 
 impl<'c> Site<'c> {
@@ -236,6 +239,21 @@ impl<'c> Site<'c> {
             ))
         });
         let wiki_nav = wiki.iter().map(|p| WikiLink::new(p)).collect();
+        let public = root.join("public");
+        let announced: Vec<&cwu_domain::Opportunity> = opportunities
+            .iter()
+            .filter(|(_, status)| *status != Status::Draft)
+            .map(|(page, _)| &page.opportunity)
+            .collect();
+        let announced_skills: Vec<(String, String)> = announced
+            .iter()
+            .flat_map(|o| o.skills.iter().map(|s| SkillView::new(s)))
+            .filter(|s| !s.slug.is_empty())
+            .map(|s| (s.slug, s.name))
+            .collect();
+        let history = history::History::read(&public)
+            .map_err(io_at(&public))?
+            .with(announced, announced_skills, options.now);
         Ok(Site {
             root: root.to_path_buf(),
             content,
@@ -248,6 +266,7 @@ impl<'c> Site<'c> {
             wiki,
             wiki_nav,
             theme_dir,
+            history,
         })
     }
 
@@ -548,7 +567,13 @@ impl<'c> Site<'c> {
         let mut items: Vec<feeds::FeedItem> = self
             .announced()
             .flat_map(|(page, status)| {
-                feeds::items(&page.opportunity, *status, base, self.options.now)
+                feeds::items(
+                    &page.opportunity,
+                    *status,
+                    base,
+                    self.history.item_date(&page.opportunity, self.options.now),
+                    &self.highlighter,
+                )
             })
             .collect();
         feeds::sort(&mut items);
@@ -568,10 +593,28 @@ impl<'c> Site<'c> {
         out.write_with(urls::FEED, |w| {
             feeds::write_rss(&channel, items.iter().take(FEED_ITEMS), w)
         })?;
-        let per_skill: usize = skills
+        out.write(urls::FEED_HISTORY, self.history.to_json().as_bytes())?;
+        // Every skill that ever had a feed keeps it, empty once no public opportunity lists it.
+        let mut feed_skills: BTreeMap<&str, SkillView> = self
+            .history
+            .skills
+            .iter()
+            .map(|(slug, name)| {
+                let view = SkillView {
+                    name: name.clone(),
+                    slug: slug.clone(),
+                };
+                (slug.as_str(), view)
+            })
+            .collect();
+        for summary in skills {
+            feed_skills.insert(&summary.skill.slug, summary.skill.clone());
+        }
+        let per_skill: usize = feed_skills
+            .into_values()
+            .collect::<Vec<_>>()
             .par_iter()
-            .map(|summary| {
-                let skill = &summary.skill;
+            .map(|skill| {
                 let url = urls::skill_feed(&skill.slug);
                 let link = urls::absolute(base, &urls::skill(&skill.slug));
                 let self_url = urls::absolute(base, &url);
@@ -595,7 +638,7 @@ impl<'c> Site<'c> {
                 Ok::<_, BuildError>(1)
             })
             .sum::<Result<usize, BuildError>>()?;
-        Ok(1 + per_skill)
+        Ok(2 + per_skill)
     }
 
     fn write_calendar(&self, out: &Output) -> Result<usize, BuildError> {
@@ -610,11 +653,27 @@ impl<'c> Site<'c> {
             name: &name,
             base_url: &self.site.base_url,
             now: self.options.now,
+            reminder: false,
         };
         out.write_with(urls::CALENDAR, |w| {
             calendar::write_ics(&calendar, open.iter().copied(), w)
         })?;
-        Ok(1)
+        // Each open opportunity's own deadline, with a reminder the day before.
+        open.par_iter()
+            .map(|opportunity| {
+                let name = format!("{}: {}", self.site.title, opportunity.title);
+                let calendar = calendar::Calendar {
+                    name: &name,
+                    reminder: true,
+                    ..calendar.clone()
+                };
+                out.write_with(&urls::opportunity_calendar(&opportunity.slug), |w| {
+                    calendar::write_ics(&calendar, [*opportunity], w)
+                })?;
+                Ok::<_, BuildError>(1)
+            })
+            .sum::<Result<usize, BuildError>>()
+            .map(|each| 1 + each)
     }
 
     /// Sitemap, robots.txt and the 404 page.
@@ -672,9 +731,17 @@ impl<'c> Site<'c> {
 
     /// Writes `private/registry.json` for the functions; returns its path.
     pub fn write_registry(&self) -> Result<PathBuf, BuildError> {
+        // Scheduled opportunities too: the functions are not redeployed when one goes public,
+        // so they must know it beforehand (they refuse proposals until its `published` time).
         let registry = registry::registry(
             &self.content.config,
-            self.opportunities.iter().map(|(page, _)| &page.opportunity),
+            self.content
+                .opportunities
+                .iter()
+                .map(|page| &page.opportunity)
+                .filter(|o| {
+                    self.options.drafts || o.lifecycle != cwu_domain::opportunity::Lifecycle::Draft
+                }),
             self.page_shell()?,
             self.options.now,
         );

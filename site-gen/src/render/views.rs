@@ -33,6 +33,8 @@ pub struct SiteView {
     pub github: String,
     /// The build's "now" as people read it, e.g. `Tuesday, November 24, 2026, 12:00 PM PST`.
     pub built_at: String,
+    /// The deadlines calendar as a subscription (`webcal://…`).
+    pub calendar_subscription: String,
 }
 
 impl SiteView {
@@ -47,6 +49,7 @@ impl SiteView {
             contact_email: config.contact_email.clone(),
             github: config.github.clone(),
             built_at: when::display(now),
+            calendar_subscription: urls::webcal(&config.base_url, urls::CALENDAR),
         }
     }
 }
@@ -215,8 +218,8 @@ pub struct OpportunityView {
     pub award_date: Option<DateView>,
     /// The code repository URL.
     pub repository: String,
-    /// The GitHub issue where questions are asked.
-    pub questions: String,
+    /// The GitHub issue where questions are asked, once it exists.
+    pub questions: Option<String>,
     /// What must be true for the work to be accepted.
     pub acceptance_criteria: Vec<String>,
     /// Scored criteria.
@@ -229,6 +232,8 @@ pub struct OpportunityView {
     pub addenda: Vec<AddendumView>,
     /// Whether the form is shown.
     pub accepts_proposals: bool,
+    /// Site-absolute URL of this opportunity's own deadline calendar (with a reminder).
+    pub calendar_url: String,
     /// The description, rendered.
     pub description_html: String,
     /// The description's headings.
@@ -254,6 +259,7 @@ impl OpportunityView {
             .collect();
         OpportunityView {
             accepts_proposals: card.status.accepts_proposals(),
+            calendar_url: urls::opportunity_calendar(&o.slug),
             card,
             owner_name: o.product_owner.name.clone(),
             remote_details: o.remote_details.clone(),

@@ -74,7 +74,8 @@ pub struct Opportunity {
     pub start_date: Timestamp,
     pub completion_date: Option<Timestamp>,
     pub repository: String,
-    pub questions: String,
+    /// The GitHub issue for questions; `None` until the workflow creates it (see `questions-issue`).
+    pub questions: Option<String>,
     pub acceptance_criteria: Vec<String>,
     pub evaluation_criteria: Vec<Criterion>,
     pub proposal_requirements: Vec<String>,

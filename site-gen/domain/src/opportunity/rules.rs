@@ -129,6 +129,40 @@ impl Checker {
         }
     }
 
+    /// `questions`: a GitHub issue address, `https://github.com/OWNER/REPOSITORY/issues/NUMBER`.
+    fn issue_url(&mut self, value: &str) -> Option<String> {
+        let value = value.trim();
+        let parts: Option<Vec<&str>> = value
+            .strip_prefix("https://github.com/")
+            .map(|rest| rest.trim_end_matches('/').split('/').collect());
+        let is_issue = parts.is_some_and(|p| {
+            let name = |s: &str| {
+                !s.is_empty()
+                    && s.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            };
+            p.len() == 4
+                && name(p[0])
+                && name(p[1])
+                && p[2] == "issues"
+                && !p[3].is_empty()
+                && p[3].chars().all(|c| c.is_ascii_digit())
+        });
+        if is_issue {
+            Some(value.to_owned())
+        } else {
+            self.problem(
+                FieldPath::key("questions"),
+                format!("`{value}` is not the address of a GitHub issue"),
+                format!(
+                    "write the issue's address, e.g. `{}`, or leave `questions` out to have the issue created when the opportunity is merged",
+                    example("questions")
+                ),
+            );
+            None
+        }
+    }
+
     fn text_list(
         &mut self,
         field: &str,
@@ -198,7 +232,7 @@ impl FrontMatter {
         let skills = self.skills(&mut c);
         let dates = self.dates(&mut c);
         let repository = c.url("repository", self.repository.as_ref());
-        let questions = c.url("questions", self.questions.as_ref());
+        let questions = self.questions.as_ref().and_then(|q| c.issue_url(q));
         let acceptance_criteria = c.text_list(
             "acceptance_criteria",
             self.acceptance_criteria.as_ref(),
@@ -236,7 +270,7 @@ impl FrontMatter {
             start_date: dates.start_date,
             completion_date: dates.completion_date,
             repository: repository.expect("checked"),
-            questions: questions.expect("checked"),
+            questions,
             acceptance_criteria: acceptance_criteria.expect("checked"),
             evaluation_criteria: evaluation_criteria.expect("checked"),
             proposal_requirements: proposal_requirements.expect("checked"),
@@ -632,6 +666,7 @@ pub(crate) mod tests {
                 "remote_details",
                 "published",
                 "completion_date",
+                "questions",
                 "addenda",
                 "award",
             ];
@@ -808,6 +843,34 @@ pub(crate) mod tests {
             ..valid()
         };
         assert_eq!(paths(&front), ["repository", "questions"]);
+    }
+
+    #[test]
+    fn questions_is_an_optional_github_issue_address() {
+        for bad in [
+            "https://gitlab.com/bcgov/permit/issues/1",
+            "https://github.com/bcgov/permit",
+            "https://github.com/bcgov/permit/pull/3",
+            "https://github.com/bcgov/permit/issues/",
+            "https://github.com/bcgov/permit/issues/1x",
+            "http://github.com/bcgov/permit/issues/1",
+        ] {
+            let front = FrontMatter {
+                questions: Some(bad.into()),
+                ..valid()
+            };
+            assert_eq!(paths(&front), ["questions"], "{bad}");
+        }
+        let front = FrontMatter {
+            questions: Some("https://github.com/bcgov/permit.rs/issues/12".into()),
+            ..valid()
+        };
+        assert!(front.validate("a").is_ok());
+        let front = FrontMatter {
+            questions: None,
+            ..valid()
+        };
+        assert_eq!(front.validate("a").unwrap().questions, None);
     }
 
     #[test]
