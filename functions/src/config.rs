@@ -11,10 +11,14 @@ pub const RECEIPT_PATH: &str = cwu_domain::urls::RECEIPT;
 pub struct Config {
     /// The sender of every mail, e.g. `Code With Us <noreply@cwu.example.ca>` (`MAIL_FROM`).
     pub mail_from: String,
-    /// The key of every keyed hash the app makes: it signs receipt, manage and sign-in links
-    /// and owner sessions, and salts client IP hashes (Lambda: `IP_HASH_SALT`; local:
-    /// `.local/secret`).
+    /// The key that signs receipt, manage and sign-in links and owner sessions (Lambda:
+    /// `IP_HASH_SALT`, the name deployments already use; local: `.local/secret`). Changing it
+    /// voids the links in earlier mails.
     pub signing_key: String,
+    /// Keys the HMAC of client IP addresses (Lambda: `IP_HASH_KEY`; local:
+    /// `.local/ip-hash-key`). A key of its own, so either can be rotated without the other:
+    /// rotating this one only makes new hashes incomparable with older ones.
+    pub ip_hash_key: String,
     /// What the handlers send right after storing a fact with its mails.
     pub after_submit: AfterSubmit,
     /// The origin mailed links start with (`site-gen serve`: its own address); `None`: the

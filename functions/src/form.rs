@@ -114,7 +114,9 @@ pub fn render_form(target: FormTarget<'_>, values: &ProposalForm, errors: &[Fiel
             label: "Proposal",
             hint: "Answer each of the opportunity's proposal requirements and address its evaluation criteria: the product owner scores your proposal against them. Plain text.",
             kind: "",
-            autocomplete: "off",
+            // Not "off": browsers keep an "off" field's text out of the session history, so
+            // Back (after a network error or a 413) would show it empty.
+            autocomplete: "on",
             max: limits::PROPOSAL,
             required: true,
         },
@@ -129,7 +131,7 @@ pub fn render_form(target: FormTarget<'_>, values: &ProposalForm, errors: &[Fiel
             label: "Additional comments (optional)",
             hint: "Anything else the product owner should know.",
             kind: "",
-            autocomplete: "off",
+            autocomplete: "on",
             max: limits::COMMENTS,
             required: false,
         },
@@ -401,6 +403,8 @@ mod tests {
         assert!(html.contains("At most 10,000 characters."));
         assert!(html.contains("version 2026-06"));
         assert!(html.contains(r#"tabindex="-1" autocomplete="off""#));
+        // Only the honeypot is "off": typed text must come back with the Back button.
+        assert_eq!(html.matches(r#"autocomplete="off""#).count(), 1);
     }
 
     #[test]

@@ -48,6 +48,8 @@ pub enum MailState {
     Pending,
     /// Accepted by the mail service; never sent again.
     Sent,
+    /// Refused [`crate::outbox::MAX_ATTEMPTS`] times: never tried again; an alarm says so.
+    Failed,
 }
 
 /// One mail in the outbox: the rendered message plus its delivery bookkeeping.
@@ -69,7 +71,7 @@ pub struct OutboxMail {
     pub raw: String,
     /// When the mail was created with its proposal.
     pub created_at: Timestamp,
-    /// Pending or sent.
+    /// Pending, sent or failed for good.
     pub state: MailState,
     /// How many times it has been claimed for sending.
     pub attempts: u32,

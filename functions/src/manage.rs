@@ -347,7 +347,7 @@ pub async fn post(
         );
     }
     fields.email = target.current.fields.email.clone();
-    let submitter = crate::submit::submitter(request, &config.signing_key);
+    let submitter = crate::submit::submitter(request, &config.ip_hash_key);
     let mails = |proposal: &StoredProposal| {
         compose_mail::receipt(proposal, o, &registry.site, &config.mail_from, &manage_url)
             .map(|mail| vec![mail])

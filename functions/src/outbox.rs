@@ -1,5 +1,6 @@
 //! The sender side of the outbox: claim each pending mail, send it, mark it sent, or give it
-//! back with a later retry time when the mail service fails.
+//! back with a later retry time when the mail service fails, until [`MAX_ATTEMPTS`]: then
+//! the mail is marked failed for good and a log line (which an alarm watches) says so.
 
 use crate::config::{AfterSubmit, Config};
 use crate::mail::{MailState, Mailer, OutboxMail};
@@ -10,6 +11,12 @@ use jiff::{SignedDuration, Timestamp};
 pub const LEASE: SignedDuration = SignedDuration::from_secs(120);
 /// How many pending mails one drain looks at.
 pub const DRAIN_BATCH: usize = 1_000;
+/// Sends tried before a mail is given up: with [`retry_delay`] about 16 hours of retries,
+/// long enough to ride out an SES outage, short enough that a bad address does not retry
+/// every hour forever.
+pub const MAX_ATTEMPTS: u32 = 20;
+/// The start of the log line of a mail given up for good (a metric filter counts them).
+pub const GAVE_UP: &str = "functions: MAIL FAILED for good";
 
 /// What happened to one mail.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +27,8 @@ pub enum SendOutcome {
     Skipped,
     /// The mail service refused it; it stays pending until its retry time.
     Failed(String),
+    /// Refused for the [`MAX_ATTEMPTS`]th time: marked failed, never tried again.
+    GaveUp(String),
 }
 
 /// What a drain did.
@@ -31,6 +40,11 @@ pub struct DrainReport {
     pub failed: usize,
     /// Mails left alone (leased, waiting or already sent).
     pub skipped: usize,
+    /// Mails given up for good after [`MAX_ATTEMPTS`] refusals.
+    pub gave_up: usize,
+    /// How long the oldest mail still pending after the drain has waited (from its id's
+    /// time): an alarm fires when mail waits more than an hour.
+    pub oldest_pending: Option<SignedDuration>,
     /// Store errors met on the way.
     pub store_errors: Vec<String>,
 }
@@ -62,6 +76,11 @@ pub async fn send_one(
         }
         Err(error) => {
             let message = error.to_string();
+            if mail.attempts >= MAX_ATTEMPTS {
+                store.fail_mail(id, &claim, &message, now).await?;
+                eprintln!("{GAVE_UP}: mail {id} after {MAX_ATTEMPTS} attempts: {message}");
+                return Ok(SendOutcome::GaveUp(message));
+            }
             let retry_at = now
                 .saturating_add(retry_delay(mail.attempts))
                 .unwrap_or(now);
@@ -79,15 +98,29 @@ pub async fn send_all(
     now: Timestamp,
 ) -> DrainReport {
     let mut report = DrainReport::default();
+    // `ids` are oldest first: the first one left pending is the oldest.
+    let still_pending = |report: &mut DrainReport, id: &str| {
+        if report.oldest_pending.is_none() {
+            report.oldest_pending = waited(id, now);
+        }
+    };
     for id in ids {
         match send_one(store, mailer, id, now).await {
             Ok(SendOutcome::Sent) => report.sent += 1,
-            Ok(SendOutcome::Skipped) => report.skipped += 1,
+            Ok(SendOutcome::Skipped) => {
+                report.skipped += 1;
+                still_pending(&mut report, id);
+            }
             Ok(SendOutcome::Failed(error)) => {
                 eprintln!("functions: mail {id} not sent, will retry: {error}");
                 report.failed += 1;
+                still_pending(&mut report, id);
             }
-            Err(error) => report.store_errors.push(error.to_string()),
+            Ok(SendOutcome::GaveUp(_)) => report.gave_up += 1,
+            Err(error) => {
+                report.store_errors.push(error.to_string());
+                still_pending(&mut report, id);
+            }
         }
     }
     report
@@ -126,6 +159,13 @@ pub async fn queue(
     Ok(())
 }
 
+/// How long the mail `id` (a ULID, whose time part is its creation) has waited at `now`.
+fn waited(id: &str, now: Timestamp) -> Option<SignedDuration> {
+    let created = ulid::Ulid::from_string(id).ok()?.timestamp_ms();
+    let created = Timestamp::from_millisecond(i64::try_from(created).ok()?).ok()?;
+    Some(now.duration_since(created))
+}
+
 /// Sends every pending mail whose lease or retry time has passed at `now`.
 pub async fn drain(store: &dyn ProposalStore, mailer: &dyn Mailer, now: Timestamp) -> DrainReport {
     match store.pending_mail(DRAIN_BATCH).await {
@@ -140,6 +180,15 @@ pub async fn drain(store: &dyn ProposalStore, mailer: &dyn Mailer, now: Timestam
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mails_wait_comes_from_its_id() {
+        let created: Timestamp = "2026-11-24T12:00:00Z".parse().unwrap();
+        let id = crate::ids::ulid_at(created);
+        let now = created + SignedDuration::from_mins(90);
+        assert_eq!(waited(&id, now), Some(SignedDuration::from_mins(90)));
+        assert_eq!(waited("not a ulid", now), None);
+    }
 
     #[test]
     fn retry_delay_doubles_up_to_an_hour() {

@@ -188,4 +188,15 @@ pub trait ProposalStore: Send + Sync {
         error: &str,
         retry_at: Timestamp,
     ) -> Result<bool, StoreError>;
+
+    /// Gives up on a claimed mail for good at `now` (state `failed`, `error` recorded, claim
+    /// and lease cleared, no longer pending) if `claim` still holds it; `Ok(false)` when it
+    /// does not.
+    async fn fail_mail(
+        &self,
+        id: &str,
+        claim: &str,
+        error: &str,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
 }

@@ -78,6 +78,7 @@ impl Aws {
             Config {
                 mail_from: MAIL_FROM.into(),
                 signing_key: "test-secret".into(),
+                ip_hash_key: "test-ip-key".into(),
                 after_submit: AfterSubmit::SendNew,
                 site_url: None,
             },
@@ -282,7 +283,8 @@ async fn behaviour_suite_on_dynamodb() {
 async fn submission_stores_items_and_sends_escaped_mime() {
     let aws = Aws::start("mime", true).await;
     let app = aws.app();
-    let hostile_name = r#"Ana "<script>alert(1)</script>" O'Lee & Co"#;
+    // Names refuse `<`, `>` and `@` (they could pose as an address); quotes and `&` remain.
+    let hostile_name = r#"Ana "Zed" O'Lee & Co; Bcc"#;
     let hostile_text = "Line one\r\nBcc: evil@attacker.example\r\n\r\n<script>alert('x')</script>\r\n<b>bold</b> & more";
     let fields = form(
         " Ana.Lee@Example.ORG ",
@@ -332,6 +334,16 @@ async fn submission_stores_items_and_sends_escaped_mime() {
         let expires = num(mail, "expires_at").expect("sent mail has a TTL");
         assert!(expires > now + 29 * 86_400 && expires < now + 31 * 86_400);
         assert!(mail.get("lease_ms").is_none());
+        assert!(
+            mail.get("outbox").is_none(),
+            "sent mail leaves the pending index"
+        );
+    }
+    // Proposals expire after the retention schedule's seven years.
+    for item in [current, &versions[0]] {
+        let expires = num(item, "expires_at").expect("proposals have a TTL");
+        let seven_years = 7 * 365 * 86_400;
+        assert!((expires - now - seven_years).abs() < 86_400, "{expires}");
     }
 
     // SES got exactly the receipt: proposals are sealed, nothing goes to the owner.
@@ -544,7 +556,8 @@ async fn function_url_event_reaches_the_handler() {
     });
     let lambda: lambda_http::request::LambdaRequest =
         serde_json::from_value(event).expect("a function URL event");
-    let request = functions::aws::lambda::to_app_request(http::Request::from(lambda));
+    let request = functions::aws::lambda::to_app_request(http::Request::from(lambda), None)
+        .expect("no origin secret configured");
     assert_eq!(
         request.extensions().get::<functions::submit::ClientIp>(),
         Some(&functions::submit::ClientIp(
@@ -564,7 +577,7 @@ async fn function_url_event_reaches_the_handler() {
         email: "url@example.org".into(),
     };
     let stored = aws.store.current(&key).await.unwrap().expect("stored");
-    let expected_hash = functions::submit::hash_ip("test-secret", "203.0.113.77".parse().unwrap());
+    let expected_hash = functions::submit::hash_ip("test-ip-key", "203.0.113.77".parse().unwrap());
     assert_eq!(
         stored.client_ip_hash.as_deref(),
         Some(expected_hash.as_str())
@@ -752,6 +765,7 @@ async fn a_missing_table_is_a_503_not_a_false_success() {
         Config {
             mail_from: MAIL_FROM.into(),
             signing_key: "s".into(),
+            ip_hash_key: "k".into(),
             after_submit: AfterSubmit::SendNew,
             site_url: None,
         },

@@ -5,17 +5,45 @@ mod common;
 
 use common::{repo, site_copy as site};
 use std::fs;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
+/// Runs site-gen; a command that hangs (say on a FIFO) fails the test after two minutes.
 fn site_gen(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_site-gen"))
+    let (stdout, stderr) = (tempfile::tempfile().unwrap(), tempfile::tempfile().unwrap());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_site-gen"))
         .arg("--root")
         .arg(root)
         .args(args)
         .env("NO_COLOR", "1")
-        .output()
-        .expect("site-gen runs")
+        .stdout(stdout.try_clone().unwrap())
+        .stderr(stderr.try_clone().unwrap())
+        .spawn()
+        .expect("site-gen runs");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            let _ = child.kill();
+            panic!("site-gen {args:?} hung");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let read = |mut file: fs::File| {
+        let mut bytes = Vec::new();
+        file.seek(SeekFrom::Start(0)).unwrap();
+        file.read_to_end(&mut bytes).unwrap();
+        bytes
+    };
+    Output {
+        status,
+        stdout: read(stdout),
+        stderr: read(stderr),
+    }
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -483,4 +511,79 @@ fn new_opportunity_template_fails_until_filled_in() {
         "{}",
         text(&bad.stderr)
     );
+}
+
+/// A file outside `content/` that links in the content or theme must never reveal.
+const SECRET: &str = "ACTIONS_ID_TOKEN_REQUEST_TOKEN=hunter2";
+
+#[test]
+fn hostile_files_cannot_crash_hang_or_leak() {
+    let root = site();
+    let secret = root.path().join("environ");
+    write(root.path(), "environ", SECRET);
+    // A broken link after a line longer than 65,535 columns (the snippet renderer panicked).
+    let long = format!("{} [here](/nowhere/)", "x".repeat(70_000));
+    write(
+        root.path(),
+        "content/wiki/long.md",
+        format!("---\ntitle: \"Long\"\n---\n{long}\n"),
+    );
+    // 2,500 broken links on one line: one capped report, not hundreds of megabytes.
+    let many = "[a](/gone/) ".repeat(2_500);
+    write(
+        root.path(),
+        "content/wiki/many.md",
+        format!("---\ntitle: \"Many\"\n---\n{many}\n"),
+    );
+    // A FIFO hung `check` and `build`; links were followed and their target printed.
+    for fifo in ["content/opportunities/pipe.md", "content/wiki/pipe.md"] {
+        let made = Command::new("mkfifo").arg(root.path().join(fifo)).status();
+        assert!(made.unwrap().success());
+    }
+    for link in [
+        "content/index.md",
+        "content/site.yaml",
+        "content/wiki/leak.md",
+        "content/opportunities/leak.md",
+    ] {
+        let _ = fs::remove_file(root.path().join(link));
+        std::os::unix::fs::symlink(&secret, root.path().join(link)).unwrap();
+    }
+
+    let output = site_gen(root.path(), &["check"]);
+    let stderr = text(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        &stderr[..stderr.len().min(5_000)]
+    );
+    assert!(stderr.len() < 200_000, "{} bytes of problems", stderr.len());
+    assert!(!stderr.contains("hunter2"), "a link's target was printed");
+    assert!(stderr.contains("content/wiki/long.md:4:70002"), "{stderr}");
+    assert!(stderr.contains("more than 50 problems"), "{stderr}");
+    assert_eq!(stderr.matches("not a regular file").count(), 2, "{stderr}");
+    assert_eq!(
+        stderr.matches("this is a symbolic link").count(),
+        4,
+        "{stderr}"
+    );
+    let github = text(&site_gen(root.path(), &["check", "--format", "github"]).stdout);
+    assert!(!github.contains("hunter2"));
+}
+
+#[test]
+fn build_never_publishes_what_a_theme_link_points_at() {
+    let root = site();
+    write(root.path(), "environ", SECRET);
+    std::os::unix::fs::symlink(
+        root.path().join("environ"),
+        root.path().join("themes/default/static/environ"),
+    )
+    .unwrap();
+    let output = site_gen(root.path(), &["build"]);
+    let stderr = text(&output.stderr);
+    assert_ne!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+    assert!(!root.path().join("public/environ").exists());
 }

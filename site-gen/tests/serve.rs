@@ -264,3 +264,49 @@ fn follows_wiki_edits_and_deletions(serve: &Serve) {
             .contains(&format!("/opportunities/{gone}/"))
     });
 }
+
+#[test]
+fn hostile_clients_cannot_redirect_away_or_exhaust_the_server() {
+    let serve = Serve::start();
+
+    // A folder's address without its slash redirects on this site, never to `//host/`.
+    for sneaky in ["//opportunities", "///wiki"] {
+        let response = serve.get(sneaky);
+        assert_eq!(response.status, 301, "{sneaky}");
+        let location = response
+            .head
+            .lines()
+            .find_map(|l| l.strip_prefix("location: "))
+            .unwrap_or_default();
+        assert!(
+            location.starts_with('/') && !location.starts_with("//"),
+            "{sneaky} → {location}"
+        );
+    }
+
+    // Idle connections beyond the cap neither take descriptors nor stop the server.
+    let idle: Vec<TcpStream> = (0..400)
+        .filter_map(|_| TcpStream::connect(("127.0.0.1", serve.port)).ok())
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let descriptors = std::fs::read_dir(format!("/proc/{}/fd", serve.child.id()))
+        .unwrap()
+        .count();
+    assert!(descriptors < 350, "{descriptors} descriptors open");
+    // An idle client is disconnected once the header timeout passes.
+    let mut first = &idle[0];
+    first
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut byte = [0u8; 1];
+    match first.read(&mut byte) {
+        Ok(0) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
+        other => panic!("an idle connection stays open: {other:?}"),
+    }
+    serve.wait_for("the server to answer again", || {
+        serve
+            .try_request("GET", "/", "", "")
+            .is_ok_and(|r| r.status == 200)
+    });
+}

@@ -13,9 +13,15 @@ pub struct Settings {
     pub registry_path: PathBuf,
     /// SES configuration set for delivery events, if any (`SES_CONFIGURATION_SET`).
     pub configuration_set: Option<String>,
-    /// The key that signs receipt links and salts client IP hashes (`IP_HASH_SALT`, the name
+    /// The key that signs receipt links (`IP_HASH_SALT`, the name
     /// deployments already use); see [`crate::Config::signing_key`].
     pub signing_key: String,
+    /// Keys the HMAC of client IP addresses (`IP_HASH_KEY`); see [`crate::Config::ip_hash_key`].
+    pub ip_hash_key: String,
+    /// The secret CloudFront sends in `X-Origin-Verify` (`ORIGIN_SECRET`); when set, requests
+    /// without it are refused. Unset (an emulator): none is refused and no viewer header is
+    /// believed.
+    pub origin_secret: Option<String>,
 }
 
 /// What `send-mail` needs: the mails carry their own sender and recipients.
@@ -64,6 +70,8 @@ impl Settings {
             registry_path: required("REGISTRY_PATH")?.into(),
             configuration_set: value("SES_CONFIGURATION_SET"),
             signing_key: required("IP_HASH_SALT")?,
+            ip_hash_key: required("IP_HASH_KEY")?,
+            origin_secret: value("ORIGIN_SECRET"),
         })
     }
 }
@@ -88,6 +96,7 @@ mod tests {
             ("MAIL_FROM", "noreply@example.ca"),
             ("REGISTRY_PATH", "/var/task/registry.json"),
             ("IP_HASH_SALT", "salt"),
+            ("IP_HASH_KEY", "key"),
         ];
         let settings = Settings::from_lookup(env(&all)).unwrap();
         assert_eq!(settings.table, "t");

@@ -45,11 +45,27 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteIte
 use cwu_domain::evaluation::EvaluationEvent;
 use jiff::{SignedDuration, Timestamp};
 
-/// Days a sent mail stays in the table before TTL deletes it.
+/// Days a sent (or failed) mail stays in the table before TTL deletes it.
 pub const SENT_MAIL_TTL_DAYS: i64 = 30;
+/// Years a proposal version is kept after it was submitted, then TTL deletes it (the
+/// retention schedule in README.md: procurement records are kept seven years).
+pub const PROPOSAL_RETENTION_YEARS: i64 = 7;
+
+/// The sparse index of pending mail: only mail items waiting to be sent carry its keys
+/// (`outbox` = `pending`, `created_ms`), so the sweep reads what is pending, oldest first,
+/// instead of scanning every proposal ever stored.
+pub const PENDING_INDEX: &str = "pending-mail";
 
 /// Attributes that are keys or bookkeeping, not record fields.
-const NOT_FIELDS: &[&str] = &["pk", "sk", "item_type", "lease_ms", "expires_at"];
+const NOT_FIELDS: &[&str] = &[
+    "pk",
+    "sk",
+    "item_type",
+    "lease_ms",
+    "expires_at",
+    "outbox",
+    "created_ms",
+];
 
 /// The DynamoDB-backed store.
 #[derive(Debug, Clone)]
@@ -149,12 +165,19 @@ fn proposal_item(
     item_type: &str,
 ) -> Result<Item, StoreError> {
     let item = to_item(proposal).map_err(|e| bad_item("proposal", e))?;
-    keyed(
+    let mut item = keyed(
         item,
         opportunity_pk(&proposal.fields.opportunity),
         sk,
         item_type,
-    )
+    )?;
+    let kept = SignedDuration::from_hours(24 * 365 * PROPOSAL_RETENTION_YEARS);
+    let expires = proposal
+        .submitted_at
+        .saturating_add(kept)
+        .unwrap_or(Timestamp::MAX);
+    item.insert("expires_at".into(), n(expires.as_second()));
+    Ok(item)
 }
 
 fn mail_item(mail: &OutboxMail) -> Result<Item, StoreError> {
@@ -162,6 +185,10 @@ fn mail_item(mail: &OutboxMail) -> Result<Item, StoreError> {
     let mut item = keyed(item, mail_pk(&mail.id), MAIL_SK.into(), "mail")?;
     if let Some(lease) = mail.lease_until {
         item.insert("lease_ms".into(), n(lease.as_millisecond()));
+    }
+    if mail.state == MailState::Pending {
+        item.insert("outbox".into(), s("pending"));
+        item.insert("created_ms".into(), n(mail.created_at.as_millisecond()));
     }
     Ok(item)
 }
@@ -264,6 +291,42 @@ impl DynamoStore {
             }
             Err(e) => Err(sdk_unavailable("update mail", e)),
         }
+    }
+
+    /// Ends a claimed mail's life in the outbox (`state` sent or failed) if `claim` still
+    /// holds it: out of the pending index, expiring after [`SENT_MAIL_TTL_DAYS`] (it holds a
+    /// copy of the proposal), with one more attribute `set` (`sent_at` or `last_error`).
+    async fn settle_for_good(
+        &self,
+        id: &str,
+        claim: &str,
+        state: MailState,
+        now: Timestamp,
+        (name, value): (&str, AttributeValue),
+    ) -> Result<bool, StoreError> {
+        let expires = now + SignedDuration::from_hours(24 * SENT_MAIL_TTL_DAYS);
+        let item = self
+            .update_mail(
+                id,
+                "SET #state = :state, #set = :set, expires_at = :expires, \
+                 #claim = :null, #lease_until = :null REMOVE lease_ms, outbox, created_ms",
+                "#claim = :claim",
+                &[
+                    ("#state", "state"),
+                    ("#set", name),
+                    ("#claim", "claim"),
+                    ("#lease_until", "lease_until"),
+                ],
+                vec![
+                    (":state", json(&state)),
+                    (":set", value),
+                    (":expires", n(expires.as_second())),
+                    (":null", AttributeValue::Null(true)),
+                    (":claim", s(claim)),
+                ],
+            )
+            .await?;
+        Ok(item.is_some())
     }
 }
 
@@ -419,45 +482,36 @@ impl ProposalStore for DynamoStore {
         }
     }
 
-    /// A `Scan` for pending mail items: only a sweeper or an operator calls this (the stream
-    /// hands `send-mail` each new mail), and sent mail expires, so the table stays small.
+    /// A `Query` of the sparse pending-mail index, oldest first (eventually consistent, like
+    /// every index read: a mail sent a moment ago may still be listed, and its claim fails).
     async fn pending_mail(&self, limit: usize) -> Result<Vec<String>, StoreError> {
-        let mut pending: Vec<(String, String)> = Vec::new();
+        let mut pending = Vec::new();
         let mut start = None;
-        loop {
+        while pending.len() < limit {
             let page = self
                 .client
-                .scan()
+                .query()
                 .table_name(&self.table)
-                .consistent_read(true)
-                .filter_expression("item_type = :mail AND #state = :pending")
-                .projection_expression("#id, created_at")
-                .expression_attribute_names("#state", "state")
-                .expression_attribute_names("#id", "id")
-                .expression_attribute_values(":mail", s("mail"))
-                .expression_attribute_values(":pending", json(&MailState::Pending))
+                .index_name(PENDING_INDEX)
+                .key_condition_expression("outbox = :pending")
+                .expression_attribute_values(":pending", s("pending"))
+                .limit(i32::try_from(limit - pending.len()).unwrap_or(i32::MAX))
                 .set_exclusive_start_key(start)
                 .send()
                 .await
-                .map_err(|e| sdk_unavailable("scan outbox", e))?;
-            for item in page.items.unwrap_or_default() {
-                if let (Some(AttributeValue::S(id)), Some(AttributeValue::S(created))) =
-                    (item.get("id"), item.get("created_at"))
-                {
-                    let created = created
-                        .parse::<Timestamp>()
-                        .map(|t| format!("{:020}", t.as_nanosecond()))
-                        .unwrap_or_else(|_| created.clone());
-                    pending.push((created, id.clone()));
+                .map_err(|e| sdk_unavailable("query pending mail", e))?;
+            pending.extend(page.items.unwrap_or_default().iter().filter_map(|item| {
+                match item.get("pk") {
+                    Some(AttributeValue::S(pk)) => mail_id_of_pk(pk).map(str::to_owned),
+                    _ => None,
                 }
-            }
+            }));
             start = page.last_evaluated_key.filter(|key| !key.is_empty());
             if start.is_none() {
                 break;
             }
         }
-        pending.sort();
-        Ok(pending.into_iter().take(limit).map(|(_, id)| id).collect())
+        Ok(pending)
     }
 
     async fn mail(&self, id: &str) -> Result<Option<OutboxMail>, StoreError> {
@@ -507,28 +561,8 @@ impl ProposalStore for DynamoStore {
     }
 
     async fn mark_sent(&self, id: &str, claim: &str, now: Timestamp) -> Result<bool, StoreError> {
-        let expires = now + SignedDuration::from_hours(24 * SENT_MAIL_TTL_DAYS);
-        let item = self
-            .update_mail(
-                id,
-                "SET #state = :sent, sent_at = :now, expires_at = :expires, \
-                 #claim = :null, #lease_until = :null REMOVE lease_ms",
-                "#claim = :claim",
-                &[
-                    ("#state", "state"),
-                    ("#claim", "claim"),
-                    ("#lease_until", "lease_until"),
-                ],
-                vec![
-                    (":sent", json(&MailState::Sent)),
-                    (":now", json(&now)),
-                    (":expires", n(expires.as_second())),
-                    (":null", AttributeValue::Null(true)),
-                    (":claim", s(claim)),
-                ],
-            )
-            .await?;
-        Ok(item.is_some())
+        self.settle_for_good(id, claim, MailState::Sent, now, ("sent_at", json(&now)))
+            .await
     }
 
     async fn release_mail(
@@ -555,6 +589,17 @@ impl ProposalStore for DynamoStore {
             )
             .await?;
         Ok(item.is_some())
+    }
+
+    async fn fail_mail(
+        &self,
+        id: &str,
+        claim: &str,
+        error: &str,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        self.settle_for_good(id, claim, MailState::Failed, now, ("last_error", s(error)))
+            .await
     }
 }
 

@@ -27,6 +27,7 @@ pub fn app(sdk: &SdkConfig, settings: &Settings) -> App {
         Config {
             mail_from: settings.mail_from.clone(),
             signing_key: settings.signing_key.clone(),
+            ip_hash_key: settings.ip_hash_key.clone(),
             // Try at once; the stream-triggered `send-mail` picks up whatever is left.
             after_submit: AfterSubmit::SendNew,
             site_url: None,
@@ -34,13 +35,27 @@ pub fn app(sdk: &SdkConfig, settings: &Settings) -> App {
     )
 }
 
-/// The client's address: CloudFront's `CloudFront-Viewer-Address` when the distribution
-/// forwards it (the function URL then only sees CloudFront), else the request context's
-/// source IP (function URL, API Gateway).
-pub fn client_ip(request: &lambda_http::Request) -> Option<IpAddr> {
-    let viewer = request
+/// The header CloudFront adds to every request it forwards to the API (`OriginCustomHeaders`
+/// in infra/template.yaml), holding a secret only CloudFront and this function know.
+pub const ORIGIN_HEADER: &str = "x-origin-verify";
+
+/// Whether `request` carries the origin secret, i.e. came through CloudFront. Compared as
+/// SHA-256 digests, so the time taken says nothing about how much of a guess was right.
+pub fn through_cloudfront(request: &lambda_http::Request, secret: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    request
         .headers()
-        .get("cloudfront-viewer-address")
+        .get(ORIGIN_HEADER)
+        .is_some_and(|given| Sha256::digest(given.as_bytes()) == Sha256::digest(secret.as_bytes()))
+}
+
+/// The client's address: CloudFront's `CloudFront-Viewer-Address` when the request came
+/// through CloudFront (`trusted`; anyone else could set that header to any address), else
+/// the request context's source IP (function URL, API Gateway).
+pub fn client_ip(request: &lambda_http::Request, trusted: bool) -> Option<IpAddr> {
+    let viewer = trusted
+        .then(|| request.headers().get("cloudfront-viewer-address"))
+        .flatten()
         .and_then(|v| v.to_str().ok())
         .and_then(parse_viewer_address);
     viewer.or_else(|| {
@@ -63,9 +78,22 @@ fn parse_viewer_address(value: &str) -> Option<IpAddr> {
     ip.trim_matches(['[', ']']).parse().ok()
 }
 
-/// The handlers' request: same parts, body as bytes, client IP in the extensions.
-pub fn to_app_request(request: lambda_http::Request) -> http::Request<Bytes> {
-    let ip = client_ip(&request);
+/// The handlers' request: same parts, body as bytes, client IP in the extensions; `Err` with
+/// a 403 response when `origin_secret` is set and the request did not come through CloudFront
+/// (a direct call to the API's own `execute-api` address).
+pub fn to_app_request(
+    request: lambda_http::Request,
+    origin_secret: Option<&str>,
+) -> Result<http::Request<Bytes>, Box<http::Response<Bytes>>> {
+    let trusted = origin_secret.is_some_and(|secret| through_cloudfront(&request, secret));
+    if origin_secret.is_some() && !trusted {
+        let mut refused = http::Response::new(Bytes::from_static(
+            b"Use the form on the site's own address.\n",
+        ));
+        *refused.status_mut() = http::StatusCode::FORBIDDEN;
+        return Err(Box::new(refused));
+    }
+    let ip = client_ip(&request, trusted);
     let (parts, body) = request.into_parts();
     let body = match body {
         Body::Empty => Bytes::new(),
@@ -77,7 +105,7 @@ pub fn to_app_request(request: lambda_http::Request) -> http::Request<Bytes> {
     if let Some(ip) = ip {
         request.extensions_mut().insert(ClientIp(ip));
     }
-    request
+    Ok(request)
 }
 
 /// The Lambda response: UTF-8 bodies (all the pages) as text, anything else as binary.
@@ -110,15 +138,32 @@ mod tests {
         assert_eq!(parse_viewer_address("nonsense"), None);
     }
 
-    #[test]
-    fn converts_bodies_both_ways() {
-        let request = http::Request::builder()
+    fn from_viewer(origin: Option<&str>) -> lambda_http::Request {
+        let mut request = http::Request::builder()
             .method("POST")
             .uri("/api/proposals")
-            .header("cloudfront-viewer-address", "198.51.100.7:4431")
-            .body(Body::Text("a=b".into()))
-            .unwrap();
-        let request = to_app_request(request);
+            .header("cloudfront-viewer-address", "198.51.100.7:4431");
+        if let Some(origin) = origin {
+            request = request.header(ORIGIN_HEADER, origin);
+        }
+        request.body(Body::Text("a=b".into())).unwrap()
+    }
+
+    #[test]
+    fn only_cloudfront_chooses_the_client_address() {
+        // A direct caller of the API's own address is refused when a secret is configured…
+        let direct = to_app_request(from_viewer(None), Some("s3cret")).unwrap_err();
+        assert_eq!(direct.status(), http::StatusCode::FORBIDDEN);
+        let guessed = to_app_request(from_viewer(Some("guess")), Some("s3cret"));
+        assert!(guessed.is_err());
+        // …and without one (an emulator), its viewer header is not believed.
+        let unverified = to_app_request(from_viewer(None), None).unwrap();
+        assert_eq!(unverified.extensions().get::<ClientIp>(), None);
+    }
+
+    #[test]
+    fn converts_bodies_both_ways() {
+        let request = to_app_request(from_viewer(Some("s3cret")), Some("s3cret")).unwrap();
         assert_eq!(request.body().as_ref(), b"a=b");
         assert_eq!(
             request.extensions().get::<ClientIp>(),

@@ -56,6 +56,8 @@ pub async fn send_mail(
     match send_one(store, mailer, id, now).await {
         Ok(SendOutcome::Sent) => RecordOutcome::Done,
         Ok(SendOutcome::Failed(error)) => RecordOutcome::Retry(error),
+        // Logged and marked failed by `send_one`: retrying the record would change nothing.
+        Ok(SendOutcome::GaveUp(_)) => RecordOutcome::Done,
         Err(error) => RecordOutcome::Retry(error.to_string()),
         // Skipped: already sent, unknown, or leased by someone else; only the last needs a retry.
         Ok(SendOutcome::Skipped) => match store.mail(id).await {
@@ -120,6 +122,29 @@ pub async fn handle_batch(
     response
 }
 
+/// The sweep's numbers as one CloudWatch embedded-metric-format log line, which CloudWatch
+/// turns into the metrics `CodeWithUs/Mail` `OldestPendingMailSeconds` (0 when none waits) and
+/// `MailGivenUp`; infra/template.yaml alarms on them.
+pub fn sweep_metrics(report: &crate::outbox::DrainReport, now: Timestamp) -> String {
+    let oldest = report.oldest_pending.map_or(0, |d| d.as_secs().max(0));
+    serde_json::json!({
+        "_aws": {
+            "Timestamp": now.as_millisecond(),
+            "CloudWatchMetrics": [{
+                "Namespace": "CodeWithUs/Mail",
+                "Dimensions": [[]],
+                "Metrics": [
+                    {"Name": "OldestPendingMailSeconds", "Unit": "Seconds"},
+                    {"Name": "MailGivenUp", "Unit": "Count"},
+                ],
+            }],
+        },
+        "OldestPendingMailSeconds": oldest,
+        "MailGivenUp": report.gave_up,
+    })
+    .to_string()
+}
+
 /// `send-mail`'s whole invocation: a stream batch (it has `Records`) gets the partial batch
 /// response; any other event, such as the scheduled sweep, drains the outbox and reports what
 /// it did. An error makes Lambda retry the invocation.
@@ -137,6 +162,7 @@ pub async fn handle_event(
     }
     let report = drain(store.as_ref(), mailer.as_ref(), now).await;
     eprintln!("send-mail: sweep {report:?}");
+    println!("{}", sweep_metrics(&report, now));
     if report.store_errors.is_empty() {
         Ok(serde_json::json!({
             "sent": report.sent,
@@ -145,5 +171,28 @@ pub async fn handle_event(
         }))
     } else {
         Err(format!("store errors: {:?}", report.store_errors))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outbox::DrainReport;
+    use jiff::SignedDuration;
+
+    #[test]
+    fn sweep_metrics_are_one_embedded_metric_line() {
+        let report = DrainReport {
+            gave_up: 2,
+            oldest_pending: Some(SignedDuration::from_mins(61)),
+            ..DrainReport::default()
+        };
+        let line = sweep_metrics(&report, Timestamp::UNIX_EPOCH);
+        assert!(!line.contains('\n'));
+        let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(value["OldestPendingMailSeconds"], 3_660);
+        assert_eq!(value["MailGivenUp"], 2);
+        let declared = &value["_aws"]["CloudWatchMetrics"][0]["Metrics"];
+        assert_eq!(declared.as_array().map(Vec::len), Some(2));
     }
 }

@@ -2,8 +2,8 @@
 //! its owner the number of proposals and a sign-in link, once ([`functions::App::sweep`]).
 //!
 //! Environment: the same as `submit-proposal` (PROPOSALS_TABLE, MAIL_FROM, REGISTRY_PATH,
-//! IP_HASH_SALT, optionally SES_CONFIGURATION_SET): the sign-in links it mails are verified by
-//! `submit-proposal` with the same secret.
+//! IP_HASH_SALT, IP_HASH_KEY, optionally SES_CONFIGURATION_SET): the sign-in links it mails
+//! are verified by `submit-proposal` with the same secret (IP_HASH_SALT).
 
 use aws_config::BehaviorVersion;
 use functions::aws::{Settings, lambda};

@@ -1,8 +1,8 @@
 //! `submit-proposal` Lambda: the form's POST (and the receipt page) through `lambda_http`,
 //! handled by [`functions::App`] on DynamoDB and SES.
 //!
-//! Environment: PROPOSALS_TABLE, MAIL_FROM, REGISTRY_PATH, IP_HASH_SALT and optionally
-//! SES_CONFIGURATION_SET; AWS clients follow the usual `AWS_*` variables (`AWS_ENDPOINT_URL`
+//! Environment: PROPOSALS_TABLE, MAIL_FROM, REGISTRY_PATH, IP_HASH_SALT, IP_HASH_KEY and optionally
+//! SES_CONFIGURATION_SET and ORIGIN_SECRET (requests without it are refused); AWS clients follow the usual `AWS_*` variables (`AWS_ENDPOINT_URL`
 //! points them at an emulator).
 
 use aws_config::BehaviorVersion;
@@ -19,8 +19,12 @@ async fn main() -> Result<(), Error> {
     let sdk = aws_config::load_defaults(BehaviorVersion::latest()).await;
     let app = lambda::app(&sdk, &settings);
     let app = &app;
+    let origin_secret = settings.origin_secret.as_deref();
     lambda_http::run(service_fn(move |request: Request| async move {
-        let response = app.handle(lambda::to_app_request(request)).await;
+        let response = match lambda::to_app_request(request, origin_secret) {
+            Ok(request) => app.handle(request).await,
+            Err(refused) => *refused,
+        };
         Ok::<_, Error>(lambda::from_app_response(response))
     }))
     .await

@@ -45,8 +45,10 @@ pub struct LocalPaths {
     pub store: PathBuf,
     /// `<site>/.local/outbox/`
     pub outbox: PathBuf,
-    /// `<site>/.local/secret`: signs receipt links and salts IP hashes.
+    /// `<site>/.local/secret`: signs receipt links.
     pub secret: PathBuf,
+    /// `<site>/.local/ip-hash-key`: keys the IP address hashes.
+    pub ip_hash_key: PathBuf,
     /// `<site>/private/registry.json`
     pub registry: PathBuf,
 }
@@ -59,13 +61,27 @@ impl LocalPaths {
             store: local.join("proposals.redb"),
             outbox: local.join("outbox"),
             secret: local.join("secret"),
+            ip_hash_key: local.join("ip-hash-key"),
             registry: site_root.join("private").join("registry.json"),
         }
     }
 }
 
-/// Reads the local secret, creating a random one the first time.
+/// Creates `folder` readable by its owner only, and makes an existing one so: it holds the
+/// secret, proposals and mail, which other users of the machine must not read.
+fn private_folder(folder: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(folder)?;
+    std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o700))
+}
+
+/// Reads the local secret, creating a random one (owner-only) the first time.
 fn secret(path: &Path) -> Result<String, OpenError> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
     let failed = |source| OpenError::Secret {
         path: path.to_owned(),
         source,
@@ -73,12 +89,16 @@ fn secret(path: &Path) -> Result<String, OpenError> {
     match std::fs::read_to_string(path) {
         Ok(secret) if !secret.trim().is_empty() => Ok(secret.trim().to_owned()),
         Ok(_) | Err(_) => {
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(failed)?;
-            }
             // Two ULIDs: 160 random bits from the OS-seeded generator.
             let secret = format!("{}{}", crate::ids::random(), crate::ids::random());
-            std::fs::write(path, &secret).map_err(failed)?;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(0o600)
+                .open(path)
+                .and_then(|mut file| file.write_all(secret.as_bytes()))
+                .map_err(failed)?;
             Ok(secret)
         }
     }
@@ -108,6 +128,12 @@ fn retry_pending(app: &App) -> impl std::future::Future<Output = ()> + Send + 's
 /// failed mail every minute).
 pub fn open(site_root: impl AsRef<Path>) -> Result<App, OpenError> {
     let paths = LocalPaths::new(site_root.as_ref());
+    if let Some(local) = paths.secret.parent() {
+        private_folder(local).map_err(|source| OpenError::Secret {
+            path: local.to_owned(),
+            source,
+        })?;
+    }
     let store = RedbStore::open(&paths.store).map_err(|source| OpenError::Store {
         path: paths.store.clone(),
         source,
@@ -115,6 +141,7 @@ pub fn open(site_root: impl AsRef<Path>) -> Result<App, OpenError> {
     let config = Config {
         mail_from: std::env::var("MAIL_FROM").unwrap_or_else(|_| DEFAULT_MAIL_FROM.to_owned()),
         signing_key: secret(&paths.secret)?,
+        ip_hash_key: secret(&paths.ip_hash_key)?,
         after_submit: AfterSubmit::DrainAll,
         site_url: None,
     };
@@ -263,5 +290,35 @@ mod tests {
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
         let secret = std::fs::read_to_string(dir.path().join(".local/secret")).unwrap();
         assert_eq!(secret.len(), 52);
+    }
+
+    #[test]
+    fn local_files_are_the_owners_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        // A folder left world-readable by an earlier version is closed too.
+        std::fs::create_dir_all(dir.path().join(".local")).unwrap();
+        std::fs::set_permissions(
+            dir.path().join(".local"),
+            std::fs::Permissions::from_mode(0o755),
+        )
+        .unwrap();
+        drop(open(dir.path()).unwrap());
+        let mode = |p: &str| {
+            std::fs::metadata(dir.path().join(p))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        assert_eq!(mode(".local"), 0o700);
+        assert_eq!(mode(".local/secret"), 0o600);
+        assert_eq!(mode(".local/ip-hash-key"), 0o600);
+        let key = |p: &str| std::fs::read_to_string(dir.path().join(p)).unwrap();
+        assert_ne!(
+            key(".local/secret"),
+            key(".local/ip-hash-key"),
+            "one key per purpose"
+        );
     }
 }

@@ -107,6 +107,29 @@ impl RedbStore {
         Ok(out)
     }
 
+    /// Applies `change` to the pending mail `id` and drops the claim, if `claim` still holds
+    /// it; whether it did.
+    async fn settle(
+        &self,
+        id: &str,
+        claim: &str,
+        change: impl FnOnce(&mut OutboxMail) + Send + 'static,
+    ) -> Result<bool, StoreError> {
+        let claim = claim.to_owned();
+        let updated = self
+            .update_mail(id, move |mut mail| {
+                let held =
+                    mail.state == MailState::Pending && mail.claim.as_deref() == Some(&claim);
+                held.then(|| {
+                    change(&mut mail);
+                    mail.claim = None;
+                    mail
+                })
+            })
+            .await?;
+        Ok(updated.is_some())
+    }
+
     /// Applies `change` to the mail `id` in one write transaction; `change` returns `None`
     /// to leave it alone (its condition failed).
     async fn update_mail(
@@ -129,7 +152,7 @@ impl RedbStore {
                         outbox
                             .insert(id.as_str(), to_json(&mail)?.as_slice())
                             .map_err(unavailable)?;
-                        if mail.state == MailState::Sent {
+                        if mail.state != MailState::Pending {
                             let mut pending = txn.open_table(PENDING).map_err(unavailable)?;
                             pending.remove(id.as_str()).map_err(unavailable)?;
                         }
@@ -339,21 +362,12 @@ impl ProposalStore for RedbStore {
     }
 
     async fn mark_sent(&self, id: &str, claim: &str, now: Timestamp) -> Result<bool, StoreError> {
-        let claim = claim.to_owned();
-        let updated = self
-            .update_mail(id, move |mut mail| {
-                (mail.state == MailState::Pending && mail.claim.as_deref() == Some(&claim)).then(
-                    || {
-                        mail.state = MailState::Sent;
-                        mail.sent_at = Some(now);
-                        mail.claim = None;
-                        mail.lease_until = None;
-                        mail
-                    },
-                )
-            })
-            .await?;
-        Ok(updated.is_some())
+        self.settle(id, claim, move |mail| {
+            mail.state = MailState::Sent;
+            mail.sent_at = Some(now);
+            mail.lease_until = None;
+        })
+        .await
     }
 
     async fn release_mail(
@@ -363,19 +377,27 @@ impl ProposalStore for RedbStore {
         error: &str,
         retry_at: Timestamp,
     ) -> Result<bool, StoreError> {
-        let (claim, error) = (claim.to_owned(), error.to_owned());
-        let updated = self
-            .update_mail(id, move |mut mail| {
-                (mail.state == MailState::Pending && mail.claim.as_deref() == Some(&claim)).then(
-                    || {
-                        mail.claim = None;
-                        mail.lease_until = Some(retry_at);
-                        mail.last_error = Some(error);
-                        mail
-                    },
-                )
-            })
-            .await?;
-        Ok(updated.is_some())
+        let error = error.to_owned();
+        self.settle(id, claim, move |mail| {
+            mail.lease_until = Some(retry_at);
+            mail.last_error = Some(error);
+        })
+        .await
+    }
+
+    async fn fail_mail(
+        &self,
+        id: &str,
+        claim: &str,
+        error: &str,
+        _now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let error = error.to_owned();
+        self.settle(id, claim, move |mail| {
+            mail.state = MailState::Failed;
+            mail.lease_until = None;
+            mail.last_error = Some(error);
+        })
+        .await
     }
 }

@@ -22,11 +22,12 @@ use crate::response::message;
 use crate::store::{ProposalStore, StoredProposal};
 use bytes::Bytes;
 use cwu_domain::Registry;
+use hmac::{Hmac, Mac};
 use http::{Request, Response, StatusCode, header};
 use jiff::Timestamp;
 use pages::{already_submitted, closed, invalid, not_saved};
 pub use pages::{refused, typed_text};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use std::net::IpAddr;
 
 /// The client's address, put in the request's extensions by whoever accepted the connection
@@ -37,13 +38,13 @@ pub struct ClientIp(pub IpAddr);
 /// The longest user agent kept.
 const MAX_USER_AGENT: usize = 512;
 
-/// Hex SHA-256 of `secret`, a separator and the address.
-pub fn hash_ip(secret: &str, ip: IpAddr) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(secret.as_bytes());
-    hasher.update(b"\0ip\0");
-    hasher.update(ip.to_string().as_bytes());
-    hex::encode(hasher.finalize())
+/// Hex HMAC-SHA-256 of the address under `key`. Not anonymous: whoever holds the key can try
+/// all 2^32 IPv4 addresses, so the hash is kept and protected like the email address.
+pub fn hash_ip(key: &str, ip: IpAddr) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC takes any key");
+    mac.update(b"ip\0");
+    mac.update(ip.to_string().as_bytes());
+    hex::encode(mac.finalize().into_bytes())
 }
 
 /// Who sent the request, from its extensions and headers.
@@ -132,7 +133,7 @@ pub async fn submit(
         )
         .map(|mail| vec![mail])
     };
-    let submitter = submitter(request, &config.signing_key);
+    let submitter = submitter(request, &config.ip_hash_key);
     match record(
         store,
         fields,

@@ -16,15 +16,20 @@ use jiff::Timestamp;
 pub fn refused(registry: &Registry, error: &DecodeError) -> Response<Bytes> {
     let back = r#"<p>Go back to the opportunity's page and use its form.</p>"#;
     match error {
+        // Only a body beyond every field's limit gets here (the limit fits them all in any
+        // script); the text is still in the form the browser shows on Back.
         DecodeError::TooLarge => message(
             StatusCode::PAYLOAD_TOO_LARGE,
             Some(registry),
             "Proposal too large",
-            &[&format!(
-                "Your proposal was not saved: the form sent more than {} KiB. The proposal and comments may each have at most 10,000 characters.",
-                cwu_domain::proposal::limits::BODY_BYTES / 1024
-            )],
-            back,
+            &[
+                &format!(
+                    "Your proposal was not saved: the form sent more than {} KiB. The proposal and comments may each have at most 10,000 characters.",
+                    cwu_domain::proposal::limits::BODY_BYTES / 1024
+                ),
+                "Your text is not lost: use your browser's Back button to return to the form with everything you typed, shorten the proposal or the comments, and send it again.",
+            ],
+            "",
         ),
         DecodeError::UnsupportedType => message(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,

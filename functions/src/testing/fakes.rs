@@ -116,6 +116,9 @@ impl ProposalStore for UnavailableStore {
     ) -> Result<bool, StoreError> {
         Err(down())
     }
+    async fn fail_mail(&self, _: &str, _: &str, _: &str, _: Timestamp) -> Result<bool, StoreError> {
+        Err(down())
+    }
 }
 
 fn down() -> StoreError {

@@ -121,6 +121,7 @@ pub fn app_at(
         Config {
             mail_from: MAIL_FROM.into(),
             signing_key: "test secret".into(),
+            ip_hash_key: "test ip key".into(),
             after_submit,
             site_url: None,
         },

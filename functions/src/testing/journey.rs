@@ -42,6 +42,7 @@ pub fn app_with(
         Config {
             mail_from: MAIL_FROM.into(),
             signing_key: "test secret".into(),
+            ip_hash_key: "test ip key".into(),
             after_submit: AfterSubmit::SendNew,
             site_url: Some("http://127.0.0.1:1111".into()),
         },

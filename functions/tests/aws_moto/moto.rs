@@ -16,8 +16,9 @@
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
-    StreamSpecification, StreamViewType, TimeToLiveSpecification,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType, StreamSpecification, StreamViewType,
+    TimeToLiveSpecification,
 };
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -349,7 +350,7 @@ impl Drop for Moto {
 }
 
 /// Creates the proposals table exactly as the SAM template does: `pk`/`sk` strings, on-demand,
-/// stream with new and old images, TTL on `expires_at`.
+/// the sparse pending-mail index, a keys-only stream, TTL on `expires_at`.
 pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
     let key = |name: &str, kind| {
         KeySchemaElement::builder()
@@ -358,10 +359,10 @@ pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
             .build()
             .unwrap()
     };
-    let attribute = |name: &str| {
+    let attribute = |name: &str, kind| {
         AttributeDefinition::builder()
             .attribute_name(name)
-            .attribute_type(ScalarAttributeType::S)
+            .attribute_type(kind)
             .build()
             .unwrap()
     };
@@ -371,12 +372,27 @@ pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
         .billing_mode(BillingMode::PayPerRequest)
         .key_schema(key("pk", KeyType::Hash))
         .key_schema(key("sk", KeyType::Range))
-        .attribute_definitions(attribute("pk"))
-        .attribute_definitions(attribute("sk"))
+        .attribute_definitions(attribute("pk", ScalarAttributeType::S))
+        .attribute_definitions(attribute("sk", ScalarAttributeType::S))
+        .attribute_definitions(attribute("outbox", ScalarAttributeType::S))
+        .attribute_definitions(attribute("created_ms", ScalarAttributeType::N))
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name(functions::aws::dynamodb::PENDING_INDEX)
+                .key_schema(key("outbox", KeyType::Hash))
+                .key_schema(key("created_ms", KeyType::Range))
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::KeysOnly)
+                        .build(),
+                )
+                .build()
+                .unwrap(),
+        )
         .stream_specification(
             StreamSpecification::builder()
                 .stream_enabled(true)
-                .stream_view_type(StreamViewType::NewAndOldImages)
+                .stream_view_type(StreamViewType::KeysOnly)
                 .build()
                 .unwrap(),
         )

@@ -41,8 +41,15 @@ pub mod limits {
     pub const PROPOSAL: usize = 10_000;
     /// Additional comments.
     pub const COMMENTS: usize = 10_000;
-    /// Largest request body the handler reads, in bytes (all fields at their limits fit).
-    pub const BODY_BYTES: usize = 64 * 1024;
+    /// Room for the short fields (opportunity, proponent type, terms, honeypot) and the
+    /// field names and separators of a form post, in bytes.
+    pub const FORM_OVERHEAD: usize = 2 * 1024;
+    /// Largest request body the handler reads, in bytes: every field at its limit in the
+    /// widest UTF-8 (4 bytes a character), each byte percent-encoded (3), fits. 10,000
+    /// accented French characters are 60 KB encoded, which the old 64 KiB limit could not
+    /// take with anything else.
+    pub const BODY_BYTES: usize =
+        4 * 3 * (2 * NAME + EMAIL + PHONE + PROPOSAL + COMMENTS) + FORM_OVERHEAD;
 }
 
 /// The value of the terms checkbox when ticked.
@@ -123,13 +130,12 @@ impl ProposalForm {
                 None
             }
         };
-        let legal_name = line(&self.legal_name, limits::NAME, true, "your legal name")
+        let legal_name = name(&self.legal_name, true, "your legal name")
             .map_err(|m| error(field::LEGAL_NAME, m))
             .ok()
             .flatten();
-        let organization_name = line(
+        let organization_name = name(
             &self.organization_name,
-            limits::NAME,
             proponent_type == Some(ProponentType::Organization),
             "the organization's legal name",
         )
@@ -209,12 +215,22 @@ impl ProposalForm {
 /// A one-line value: no line breaks or control characters (they could forge mail headers).
 fn line(value: &str, max: usize, required: bool, what: &str) -> Result<Option<String>, String> {
     let value = value.trim();
-    if value.chars().any(char::is_control) {
+    if crate::text::one_line_problem(value).is_some() {
         return Err(format!(
-            "Write {what} on one line, without special characters."
+            "Write {what} on one line, without special or invisible characters."
         ));
     }
     length(value, max, required, what)
+}
+
+/// A name shown in the owner's mail (sender name, subject): one line, and nothing that could
+/// pose as an address or be decoded into other text (see [`crate::text::name_problem`]).
+fn name(value: &str, required: bool, what: &str) -> Result<Option<String>, String> {
+    let value = line(value, limits::NAME, required, what)?;
+    match value.as_deref().and_then(crate::text::name_problem) {
+        Some(problem) => Err(format!("Write {what} as plain text: {problem}.")),
+        None => Ok(value),
+    }
 }
 
 /// A multi-line value: line endings normalized, tabs kept, other control characters refused.
@@ -322,6 +338,63 @@ mod tests {
             "{}",
             errors[0].message
         );
+    }
+
+    #[test]
+    fn the_body_limit_fits_every_field_at_its_limit_in_any_script() {
+        // The widest characters, percent-encoded as a browser sends them.
+        let widest = |n: usize| "𠀀".repeat(n);
+        let full = ProposalForm {
+            proponent_type: "organization".into(),
+            legal_name: widest(limits::NAME),
+            organization_name: widest(limits::NAME),
+            phone: "1".repeat(limits::PHONE),
+            proposal: widest(limits::PROPOSAL),
+            comments: widest(limits::COMMENTS),
+            email: format!("{}@{}.example.ca", "a".repeat(64), "b".repeat(63)),
+            ..form()
+        };
+        let encoded: usize = serde_json::to_value(&full)
+            .unwrap()
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(name, value)| {
+                let value = value.as_str().unwrap();
+                name.len()
+                    + 2
+                    + value
+                        .bytes()
+                        .map(|b| if b.is_ascii_alphanumeric() { 1 } else { 3 })
+                        .sum::<usize>()
+            })
+            .sum();
+        assert!(
+            encoded <= limits::BODY_BYTES,
+            "{encoded} > {}",
+            limits::BODY_BYTES
+        );
+        assert!(full.validate("2026-06").is_ok());
+    }
+
+    #[test]
+    fn names_that_pose_as_someone_else_are_refused() {
+        for hostile in [
+            "Priya Sandhu <priya.sandhu@gov.bc.ca>",
+            "Ana\u{202e}",
+            "\u{200b}\u{200d}",
+            "=?utf-8?q?Ana=0D=0ABcc:_x@evil.test?=",
+        ] {
+            let form = ProposalForm {
+                legal_name: hostile.into(),
+                ..form()
+            };
+            assert_eq!(
+                fields(form.validate("2026-06")),
+                [field::LEGAL_NAME],
+                "{hostile:?}"
+            );
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! the problems in an overlay on every page until the content is fixed. Rebuilds are incremental
 //! where they can be (see `serve/rebuild.rs`): a saved opportunity's page is rewritten and reloaded first.
 
+mod listen;
 mod rebuild;
 
 use crate::render::BuildOptions;
@@ -92,7 +93,7 @@ async fn serve(
         reload,
     });
     let mut rebuilder = Rebuilder::new(&root, options);
-    rebuilder.full(&*server);
+    rebuilder.survive(&*server, Rebuilder::full);
     // Mail left pending by an earlier run (e.g. a crash) goes out now.
     let drain = server.api.clone();
     tokio::spawn(async move { drain.drain_outbox().await });
@@ -120,11 +121,7 @@ async fn serve(
         "Serving {} on http://{address}/ (Ctrl-C to stop)",
         root.display()
     );
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
+    listen::serve(listener, app, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;
@@ -176,12 +173,12 @@ fn watch(
                 add(paths);
             }
             if !burst.is_empty() {
-                rebuilder.apply(burst, &*server);
+                rebuilder.survive(&*server, |r, report| r.apply(burst, report));
             }
             // Lists wait while saves keep coming, so each saved page shows up first.
             match changed.recv_timeout(QUIET) {
                 Ok(paths) => next = Some(paths),
-                Err(RecvTimeoutError::Timeout) => rebuilder.finish(&*server),
+                Err(RecvTimeoutError::Timeout) => rebuilder.survive(&*server, Rebuilder::finish),
                 Err(RecvTimeoutError::Disconnected) => break,
             }
         }
@@ -215,9 +212,11 @@ async fn api_request(
         .extensions
         .insert(functions::submit::ClientIp(peer.ip()));
     // The handler enforces its own, smaller limit and answers 413 itself.
-    let body = match axum::body::to_bytes(body, 1024 * 1024).await {
-        Ok(body) => body,
-        Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+    let read = axum::body::to_bytes(body, 1024 * 1024);
+    let body = match tokio::time::timeout(listen::BODY_TIMEOUT, read).await {
+        Ok(Ok(body)) => body,
+        Ok(Err(_)) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+        Err(_) => return StatusCode::REQUEST_TIMEOUT.into_response(),
     };
     let response = server
         .api
@@ -243,7 +242,7 @@ async fn static_file(State(server): State<Arc<Server>>, method: Method, uri: Uri
     if uri.path().ends_with('/') {
         file.push("index.html");
     } else if file.is_dir() {
-        let location = format!("{}/", uri.path());
+        let location = directory_location(uri.path());
         return (
             StatusCode::MOVED_PERMANENTLY,
             [(header::LOCATION, location)],
@@ -306,6 +305,12 @@ impl Server {
     }
 }
 
+/// Where a folder's address without its final slash redirects: the same path with one leading
+/// slash, because `//host/x` in a `Location` is another site (an open redirect).
+fn directory_location(path: &str) -> String {
+    format!("/{}/", path.trim_start_matches(['/', '\\']))
+}
+
 /// The request path as a relative file path, refusing anything that could leave `public/`.
 fn safe_relative(path: &str) -> Option<PathBuf> {
     let decoded = percent_encoding::percent_decode_str(path)
@@ -329,5 +334,13 @@ mod tests {
         assert_eq!(safe_relative("/../etc/passwd"), None);
         assert_eq!(safe_relative("/a/%2e%2e/%2e%2e/x"), None);
         assert_eq!(safe_relative("/a/..%2F..%2Fx"), None);
+    }
+
+    #[test]
+    fn folder_redirects_stay_on_this_site() {
+        assert_eq!(directory_location("/wiki"), "/wiki/");
+        assert_eq!(directory_location("//evil.example/x"), "/evil.example/x/");
+        assert_eq!(directory_location("///opportunities"), "/opportunities/");
+        assert_eq!(directory_location("/\\evil.example"), "/evil.example/");
     }
 }

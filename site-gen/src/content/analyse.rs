@@ -53,7 +53,7 @@ pub fn analyse<T: DeserializeOwned>(yaml: &Yaml, schema: &Schema) -> Analysis<T>
         broken: BTreeSet::new(),
         diagnostics: Vec::new(),
     };
-    if let Some(problem) = too_deep(yaml) {
+    if let Some(problem) = too_deep(yaml).or_else(|| super::anchors::anchor_or_alias(yaml)) {
         analysis.diagnostics.push(problem);
         return analysis;
     }

@@ -147,18 +147,47 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// More problems than this in one file are not all reported: the first ones are enough to
+/// see what is wrong, and finding each one's line costs a scan of the text.
+pub const MAX_PROBLEMS_PER_FILE: usize = 50;
+
+/// Keeps the first [`MAX_PROBLEMS_PER_FILE`] problems and says how many more there were.
+pub fn cap(file: &Path, mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if problems.len() > MAX_PROBLEMS_PER_FILE {
+        problems.truncate(MAX_PROBLEMS_PER_FILE);
+        problems.push(Diagnostic::new(
+            file,
+            (1, 1),
+            Kind::File,
+            format!("this file has more than {MAX_PROBLEMS_PER_FILE} problems; only the first ones are shown"),
+            "fix these and run `site-gen check` again",
+        ));
+    }
+    problems
+}
+
 /// Every problem found in `content/`, sorted by file and position.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
-    /// Sorts by file, line and column, and drops exact repeats.
+    /// Sorts by file, line and column, drops exact repeats and keeps at most
+    /// [`MAX_PROBLEMS_PER_FILE`] per file, so
+    /// no file can make a report of any size (2,500 broken links on one line, say).
     pub fn sorted(mut self) -> Self {
-        self.0.sort_by(|a, b| {
+        let order = |a: &Diagnostic, b: &Diagnostic| {
             (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
-        });
+        };
+        self.0.sort_by(order);
         self.0.dedup();
-        self
+        let mut capped: Vec<Diagnostic> = self
+            .0
+            .chunk_by(|a, b| a.file == b.file)
+            .flat_map(|one_file| cap(&one_file[0].file, one_file.to_vec()))
+            .collect();
+        capped.sort_by(order);
+        capped.dedup();
+        Diagnostics(capped)
     }
 
     /// How many files have at least one problem.
@@ -259,10 +288,10 @@ impl SourceCache {
         self.0
             .entry(file.to_owned())
             .or_insert_with(|| {
-                let bytes = std::fs::read(root.join(file)).ok()?;
-                let text = String::from_utf8(bytes).ok()?;
-                let printable = text.len() <= MAX_FILE_BYTES
-                    && !text.contains(|c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
+                // The same guarded read as loading: never a link's target or a FIFO.
+                let text = super::source::read_text(root, file).ok()?;
+                let printable =
+                    !text.contains(|c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
                 printable.then_some(text)
             })
             .as_deref()
@@ -316,7 +345,13 @@ fn render_one(
     out.push('\n');
 }
 
-/// The byte range to underline at `line`:`column`: from there to the end of the line's text.
+/// Lines longer than this (in bytes) are not shown as a snippet, only named: the snippet
+/// renderer panics past column 65,535, and repeating a huge line under each of its problems
+/// multiplies the report's size.
+const MAX_SNIPPET_LINE: usize = 400;
+
+/// The byte range to underline at `line`:`column`: from there to the end of the line's text;
+/// `None` when there is no such line or it is too long to show.
 fn span_at(text: &str, line: usize, column: usize) -> Option<(usize, usize)> {
     let line_start = if line <= 1 {
         0
@@ -325,6 +360,9 @@ fn span_at(text: &str, line: usize, column: usize) -> Option<(usize, usize)> {
     };
     let rest = &text[line_start..];
     let line_text = rest.split('\n').next().unwrap_or("").trim_end_matches('\r');
+    if line_text.len() > MAX_SNIPPET_LINE {
+        return None;
+    }
     let offset = line_text
         .char_indices()
         .nth(column.saturating_sub(1))
@@ -360,6 +398,18 @@ mod tests {
         assert_eq!(&text[offset..offset + length], "80000");
         assert_eq!(span_at(text, 9, 1), None);
         assert_eq!(span_at("é: x", 1, 2).unwrap(), (2, 3));
+    }
+
+    #[test]
+    fn problems_on_very_long_lines_are_named_without_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let line = format!("{} [x](/nowhere/)", "word ".repeat(20_000));
+        std::fs::write(dir.path().join("a.md"), format!("---\n---\n{line}\n")).unwrap();
+        let at = |column| Diagnostic::new("a.md", (3, column), Kind::BrokenLink, "broken", "fix");
+        let d = Diagnostics((0..100).map(|i| at(70_000 + i)).collect());
+        let text = d.render_human(dir.path(), false);
+        assert!(text.contains("a.md:3:70000"), "{text}");
+        assert!(text.len() < 100 * 1_000, "{} bytes", text.len());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! broken one is analysed again to say precisely what is wrong where.
 
 pub(crate) mod analyse;
+mod anchors;
 pub mod config;
 pub mod diagnostics;
 mod front_matter;
@@ -183,6 +184,13 @@ pub fn load_opportunity(root: &Path, file: &Path) -> Result<OpportunityPage, Dia
     read.into_page()
 }
 
+/// Validates the text of one opportunity file as [`load_opportunity`] does, without the disk
+/// (the fuzz target's entry point; the text must already be UTF-8 without a byte order mark).
+pub fn parse_opportunity(slug: &str, text: &str) -> Result<OpportunityPage, Diagnostics> {
+    let file = PathBuf::from(format!("content/opportunities/{slug}.md"));
+    opportunity::parse(&file, slug, text).into_page()
+}
+
 /// Reads and validates ONE wiki file (under `content/wiki/`, relative to `root`), like
 /// [`load_opportunity`].
 pub fn load_wiki_page(root: &Path, file: &Path) -> Result<WikiPage, Diagnostics> {
@@ -292,7 +300,8 @@ fn discover_opportunities(root: &Path, problems: &mut Vec<Diagnostic>) -> Vec<Jo
             continue;
         }
         match name.strip_suffix(".md") {
-            Some(slug) if path.is_file() => jobs.push(Job::Opportunity {
+            // Links, FIFOs and folders named `*.md` are refused by `read_text`, with the reason.
+            Some(slug) => jobs.push(Job::Opportunity {
                 slug: slug.to_owned(),
                 file,
             }),
@@ -342,12 +351,11 @@ fn discover_wiki(root: &Path, problems: &mut Vec<Diagnostic>) -> Vec<Job> {
         if entry.file_type().is_dir() {
             continue;
         }
-        // Only regular files are opened: reading a named pipe would block the check.
-        let regular = entry.file_type().is_file();
+        // Links and FIFOs named `*.md` are refused by `read_text`, which says why.
         let file = relative(root, entry.path());
         let under = entry.path().strip_prefix(&folder).unwrap_or(entry.path());
         let under = under.to_string_lossy().replace('\\', "/");
-        match under.strip_suffix(".md").filter(|_| regular) {
+        match under.strip_suffix(".md") {
             Some(path) => jobs.push(Job::Wiki {
                 file,
                 path: path.to_owned(),
@@ -356,7 +364,7 @@ fn discover_wiki(root: &Path, problems: &mut Vec<Diagnostic>) -> Vec<Job> {
                 file,
                 (1, 1),
                 Kind::File,
-                "only regular `.md` files are read in `content/wiki/`; this one is ignored",
+                "only `.md` files are read in `content/wiki/`; this one is ignored",
                 "rename it to end in `.md`, or move it out of `content/wiki/`",
             )),
         }

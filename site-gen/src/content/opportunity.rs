@@ -321,12 +321,20 @@ Read [how to submit](/wiki/how-to-submit/).
         let keys: String = (0..20_000).map(|i| format!("key{i}: 1\n")).collect();
         let read = parse(Path::new("o.md"), "x", &format!("---\n{keys}---\n"));
         assert_eq!(read.problems.len(), MAX_PROBLEMS_PER_FILE + 1);
-        let skills: String = (0..5_000).map(|_| "Rust, ").collect();
-        let text = VALID.replace("[Rust, PostgreSQL]", &format!("[{skills}Go]"));
+        // Rule problems too: 122 empty entries in two lists.
+        let empty: String = (0..60).map(|_| "\"\", ").collect();
+        let text = VALID.replace("[\"It works\"]", &format!("[{empty}\"\"]"));
+        let text = text.replace("[\"Describe your approach\"]", &format!("[{empty}\"\"]"));
         assert_eq!(
             parse(Path::new("o.md"), "x", &text).problems.len(),
             MAX_PROBLEMS_PER_FILE + 1
         );
+        // 5,000 skills are one problem: over the limit, without checking each.
+        let skills: String = (0..5_000).map(|_| "Rust, ").collect();
+        let text = VALID.replace("[Rust, PostgreSQL]", &format!("[{skills}Go]"));
+        let problems = parse(Path::new("o.md"), "x", &text).problems;
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].message.contains("more than 20 skills"));
     }
 
     #[test]

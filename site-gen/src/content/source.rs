@@ -10,10 +10,36 @@ pub fn read_text(root: &Path, relative: &Path) -> Result<String, Diagnostic> {
     let problem = |position, message: String, hint: &str| {
         Diagnostic::new(relative, position, Kind::File, message, hint)
     };
+    // Only regular files: a link would print its target's lines in diagnostics (CI logs, the
+    // `serve` overlay), and opening a FIFO blocks forever. Checked before opening for the
+    // FIFO, and again on the opened file in case it was swapped in between.
+    let path = root.join(relative);
+    let not_regular = |kind: std::fs::FileType| {
+        let what = if kind.is_symlink() {
+            "a symbolic link"
+        } else {
+            "not a regular file (a FIFO, socket or device)"
+        };
+        problem(
+            (1, 1),
+            format!("this is {what}"),
+            "content files must be regular files in the repository; replace it with the file itself",
+        )
+    };
+    if let Ok(meta) = std::fs::symlink_metadata(&path)
+        && !meta.file_type().is_file()
+        && !meta.is_dir()
+    {
+        return Err(not_regular(meta.file_type()));
+    }
     let mut bytes = Vec::new();
-    let read = std::fs::File::open(root.join(relative)).and_then(|file| {
+    let read = std::fs::File::open(&path).and_then(|file| {
+        let meta = file.metadata()?;
+        if !meta.is_file() {
+            return Err(std::io::Error::other("it is not a regular file"));
+        }
         // Sized up front: `take` hides the length, and growing the buffer costs extra reads.
-        let size = file.metadata().map_or(0, |meta| meta.len() as usize);
+        let size = meta.len() as usize;
         bytes.reserve_exact(size.min(MAX_FILE_BYTES) + 1);
         file.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes)
     });
@@ -90,5 +116,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let missing = read_text(dir.path(), Path::new("nope.md")).unwrap_err();
         assert!(missing.message.contains("cannot read"));
+    }
+
+    #[test]
+    fn refuses_links_and_fifos_without_reading_them() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("secret"), "TOKEN=hunter2\n").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("secret"), dir.path().join("link.md")).unwrap();
+        let link = read_text(dir.path(), Path::new("link.md")).unwrap_err();
+        assert!(link.message.contains("symbolic link"), "{link}");
+        assert!(!link.to_string().contains("hunter2"));
+        let fifo = dir.path().join("pipe.md");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+        // Opening a FIFO for reading would block this test forever.
+        let pipe = read_text(dir.path(), Path::new("pipe.md")).unwrap_err();
+        assert!(pipe.message.contains("not a regular file"), "{pipe}");
     }
 }

@@ -50,28 +50,11 @@ impl Yaml<'_> {
     }
 }
 
-/// More problems than this in one file are not all reported: the first ones are enough to
-/// see what is wrong, and finding each one's line costs a scan of the text.
-pub const MAX_PROBLEMS_PER_FILE: usize = 50;
-
-/// Keeps the first [`MAX_PROBLEMS_PER_FILE`] problems and says how many more there were.
-pub fn cap(file: &Path, mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    if problems.len() > MAX_PROBLEMS_PER_FILE {
-        problems.truncate(MAX_PROBLEMS_PER_FILE);
-        problems.push(Diagnostic::new(
-            file,
-            (1, 1),
-            Kind::File,
-            format!("this file has more than {MAX_PROBLEMS_PER_FILE} problems; only the first ones are shown"),
-            "fix these and run `site-gen check` again",
-        ));
-    }
-    problems
-}
+pub use super::diagnostics::{MAX_PROBLEMS_PER_FILE, cap};
 
 /// The fast path: `T` straight from the text, or `None` when anything is wrong with it.
 pub fn parse_fast<T: DeserializeOwned>(yaml: &Yaml) -> Option<T> {
-    if too_deep(yaml).is_some() {
+    if too_deep(yaml).is_some() || super::anchors::anchor_or_alias(yaml).is_some() {
         return None;
     }
     serde_yaml::from_str(yaml.text).ok()

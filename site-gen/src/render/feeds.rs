@@ -162,7 +162,9 @@ pub fn item_xml(item: &FeedItem) -> String {
         "<item>\n<title>{}</title>\n<link>{link}</link>\n<description>{}</description>\n\
          <guid isPermaLink=\"true\">{link}</guid>\n<pubDate>{}</pubDate>\n",
         e(&item.title),
-        e(&item.description),
+        // Feed readers render a description as HTML once the XML is read: escaping it as HTML
+        // first keeps typed markup text there, as it is on the page.
+        e(&cwu_domain::html::escape_html(&item.description)),
         rfc822(item.published),
     );
     for category in &item.categories {
@@ -246,5 +248,23 @@ mod tests {
             xml.contains("<guid isPermaLink=\"true\">https://x.example/opportunities/a/</guid>")
         );
         assert!(!xml.contains('\u{1}'));
+    }
+
+    #[test]
+    fn markup_in_a_description_stays_text_in_feed_readers() {
+        let item = FeedItem {
+            title: "T".into(),
+            link: "https://x.example/a/".into(),
+            description: "<img src=x onerror=alert(1)> & more".into(),
+            published: "2026-11-24T20:00:00Z".parse().unwrap(),
+            categories: Vec::new(),
+            skill_slugs: Vec::new(),
+        };
+        let xml = item_xml(&item);
+        // What a reader gets after XML parsing is escaped HTML, shown as text.
+        assert!(
+            xml.contains("<description>&amp;lt;img src=x onerror=alert(1)&amp;gt; &amp;amp; more</description>"),
+            "{xml}"
+        );
     }
 }

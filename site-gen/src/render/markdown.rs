@@ -7,7 +7,7 @@
 use super::highlight::Highlighter;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// One heading in the table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -37,7 +37,7 @@ pub fn render(markdown: &str, highlighter: &Highlighter) -> Rendered {
         | Options::ENABLE_FOOTNOTES;
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     let mut toc = Vec::new();
-    let mut ids = HashSet::new();
+    let mut ids = Ids::default();
     let mut events: Vec<Event> = Vec::new();
     // Events of the heading or code block being collected, if any.
     let mut heading: Option<(u8, Vec<Event>)> = None;
@@ -149,19 +149,32 @@ fn plain_text(events: &[Event]) -> String {
     text.trim().to_string()
 }
 
+/// The anchor ids given out in one page.
+#[derive(Default)]
+struct Ids {
+    used: HashSet<String>,
+    /// For each base, the suffix to try next: 10,000 equal headings take linear time instead
+    /// of trying `-2`, `-3`… from the start for each.
+    next: HashMap<String, usize>,
+}
+
 /// A slug for `title` not used yet in this page (`-2`, `-3`… appended on repeats).
-fn unique_id(title: &str, used: &mut HashSet<String>) -> String {
+fn unique_id(title: &str, ids: &mut Ids) -> String {
     let base = match cwu_domain::slug::slugify(title) {
         slug if slug.is_empty() => "section".to_string(),
         slug => slug,
     };
-    let mut id = base.clone();
-    let mut n = 2;
-    while !used.insert(id.clone()) {
-        id = format!("{base}-{n}");
-        n += 1;
+    if ids.used.insert(base.clone()) {
+        return base;
     }
-    id
+    let n = ids.next.entry(base.clone()).or_insert(2);
+    loop {
+        let id = format!("{base}-{n}");
+        *n += 1;
+        if ids.used.insert(id.clone()) {
+            return id;
+        }
+    }
 }
 
 /// Links may not run script: `javascript:`, `vbscript:` and `data:` URLs become `#`.

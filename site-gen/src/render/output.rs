@@ -78,11 +78,20 @@ impl Output {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
             let url = format!("{url_prefix}/{name}");
-            if entry.file_type()?.is_dir() {
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
                 count += self.copy_dir(&entry.path(), &url)?;
-            } else {
+            } else if kind.is_file() {
                 self.write(&url, &fs::read(entry.path())?)?;
                 count += 1;
+            } else {
+                // A link would publish whatever it points at (say `/proc/self/environ`), and a
+                // FIFO would hang the build: only regular files are copied.
+                return Err(io::Error::other(format!(
+                    "{} is not a regular file (a symbolic link, FIFO or device); \
+                     a theme's static/ folder may hold only files and folders",
+                    entry.path().display()
+                )));
             }
         }
         Ok(count)

@@ -16,6 +16,12 @@ pub const MAX_TITLE: usize = 200;
 pub const MAX_SHORT_TEXT: usize = 500;
 /// Longest skill name, in characters.
 pub const MAX_SKILL: usize = 100;
+/// Most skills one opportunity may list: each skill makes a page and a feed that list the
+/// opportunity's card (with all its skills), so this bounds what one file makes the build write.
+pub const MAX_SKILLS: usize = 20;
+/// Most entries in any other list (criteria, requirements, addenda): each is shown on the page
+/// and each addendum is a feed item in the site feed and every skill's feed.
+pub const MAX_LIST_ITEMS: usize = 100;
 /// Evaluation criteria points must add up to this.
 pub const TOTAL_POINTS: i64 = 100;
 
@@ -80,11 +86,45 @@ impl Checker {
         value
     }
 
-    /// A trimmed text of 1..=max characters.
+    /// Whether a list has more than [`MAX_LIST_ITEMS`] entries (a problem when it has).
+    fn too_many(&mut self, field: &str, len: usize) -> bool {
+        let too_many = len > MAX_LIST_ITEMS;
+        if too_many {
+            self.problem(
+                FieldPath::key(field),
+                format!("`{field}` has more than {MAX_LIST_ITEMS} entries"),
+                "keep it to what a proponent can read; move long detail into the description",
+            );
+        }
+        too_many
+    }
+
+    /// A trimmed text of 1..=max characters. Titles, names, teasers and other short fields
+    /// (`max` up to [`MAX_SHORT_TEXT`]) are one line with no control character at all (YAML
+    /// escapes such as `"\0"` or `"\r\n"` would put them in pages and mail); longer list
+    /// entries may also hold line breaks and tabs.
     fn text(&mut self, path: FieldPath, value: &str, max: usize) -> Option<String> {
         let text = value.trim();
         let length = text.chars().count();
-        if text.is_empty() {
+        let one_line = max <= MAX_SHORT_TEXT;
+        let control = text
+            .chars()
+            .find(|&c| c.is_control() && (one_line || !matches!(c, '\n' | '\t')));
+        if let Some(c) = control {
+            self.problem(
+                path,
+                format!(
+                    "this text contains the control character U+{:04X}",
+                    c as u32
+                ),
+                if one_line {
+                    "write it on one line, without escapes such as \\0, \\r or \\n"
+                } else {
+                    "remove escapes such as \\0 or \\r from it"
+                },
+            );
+            None
+        } else if text.is_empty() {
             self.problem(path, "this text is empty", "write at least one word");
             None
         } else if length > max {
@@ -170,6 +210,9 @@ impl Checker {
         max: usize,
     ) -> Option<Vec<String>> {
         let items = self.required(field, value)?;
+        if self.too_many(field, items.len()) {
+            return None;
+        }
         if items.is_empty() {
             self.problem(
                 FieldPath::key(field),
@@ -320,6 +363,16 @@ impl FrontMatter {
     }
 
     fn skills(&self, c: &mut Checker) -> Option<Vec<String>> {
+        if self.skills.as_ref().is_some_and(|s| s.len() > MAX_SKILLS) {
+            c.problem(
+                FieldPath::key("skills"),
+                format!("more than {MAX_SKILLS} skills are listed"),
+                format!(
+                    "keep the {MAX_SKILLS} that matter most; each skill gets its own page and feed"
+                ),
+            );
+            return None;
+        }
         let skills = c.text_list("skills", self.skills.as_ref(), MAX_SKILL)?;
         // A map, not a scan: a hostile file may list a hundred thousand skills.
         let mut seen = std::collections::HashMap::with_capacity(skills.len());
@@ -425,6 +478,9 @@ impl FrontMatter {
 
     fn evaluation_criteria(&self, c: &mut Checker) -> Option<Vec<Criterion>> {
         let entries = c.required("evaluation_criteria", self.evaluation_criteria.as_ref())?;
+        if c.too_many("evaluation_criteria", entries.len()) {
+            return None;
+        }
         let path = FieldPath::key("evaluation_criteria");
         if entries.is_empty() {
             c.problem(
@@ -500,6 +556,9 @@ impl FrontMatter {
         let Some(entries) = &self.addenda else {
             return Some(Vec::new());
         };
+        if c.too_many("addenda", entries.len()) {
+            return None;
+        }
         let path = FieldPath::key("addenda");
         let mut addenda = Some(Vec::with_capacity(entries.len()));
         for (i, entry) in entries.iter().enumerate() {
@@ -712,6 +771,39 @@ pub(crate) mod tests {
             ..valid()
         };
         assert_eq!(paths(&front), ["title", "teaser"]);
+    }
+
+    #[test]
+    fn control_characters_are_refused_in_one_line_fields() {
+        let front = FrontMatter {
+            title: Some("Permit\0API".into()),
+            teaser: Some("One\r\nBcc: x".into()),
+            skills: Some(vec!["Rust\u{7}".into()]),
+            ..valid()
+        };
+        assert_eq!(paths(&front), ["title", "teaser", "skills[0]"]);
+        // Longer list entries may hold line breaks (YAML block scalars), not NUL.
+        let front = FrontMatter {
+            acceptance_criteria: Some(vec!["Line one\nLine two".into(), "a\0b".into()]),
+            ..valid()
+        };
+        assert_eq!(paths(&front), ["acceptance_criteria[1]"]);
+    }
+
+    #[test]
+    fn skills_and_lists_are_bounded() {
+        let skills = |n: usize| Some((0..n).map(|i| format!("Skill {i}")).collect());
+        let front = FrontMatter {
+            skills: skills(MAX_SKILLS),
+            ..valid()
+        };
+        assert!(front.validate("a").is_ok());
+        let front = FrontMatter {
+            skills: skills(MAX_SKILLS + 1),
+            proposal_requirements: Some(vec!["x".into(); MAX_LIST_ITEMS + 1]),
+            ..valid()
+        };
+        assert_eq!(paths(&front), ["skills", "proposal_requirements"]);
     }
 
     #[test]

@@ -19,6 +19,7 @@ use crate::render::{BuildError, BuildOptions, Site, build_content};
 use cwu_domain::slug::slugify;
 use cwu_domain::{Status, urls};
 use std::collections::{BTreeMap, BTreeSet};
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -114,6 +115,29 @@ impl Rebuilder {
             return Some(failed.clone());
         }
         (!self.broken.is_empty()).then(|| self.broken.values().cloned().collect())
+    }
+
+    /// Runs one rebuild `step` so that even a panic in it (a bug) leaves the watcher running:
+    /// the failure is shown in the overlay and the next change builds everything again.
+    pub fn survive<R: Report>(&mut self, report: &R, step: impl FnOnce(&mut Self, &R)) {
+        let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| step(self, report)));
+        if let Err(panic) = outcome {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            self.content = None;
+            self.broken.clear();
+            self.lists_stale = false;
+            self.failed = Some(format!(
+                "site-gen failed while rebuilding: {why}\nThis is a bug in site-gen; the next change rebuilds everything."
+            ));
+            report.publish(
+                "The site could not be rebuilt; the last good version is served",
+                self.problems(),
+            );
+        }
     }
 
     /// Loads everything and builds the whole site.
@@ -404,6 +428,37 @@ fn remove_page(out: &Output, url: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a step published, in order.
+    #[derive(Default)]
+    struct Published(std::sync::Mutex<Vec<(String, Option<String>)>>);
+
+    impl Report for Published {
+        fn publish(&self, line: &str, problems: Option<String>) {
+            self.0.lock().unwrap().push((line.to_owned(), problems));
+        }
+    }
+
+    #[test]
+    fn a_panicking_rebuild_is_reported_and_the_next_one_runs() {
+        let root = tempfile::tempdir().unwrap();
+        let options = BuildOptions {
+            now: jiff::Timestamp::UNIX_EPOCH,
+            drafts: false,
+        };
+        let mut rebuilder = Rebuilder::new(root.path(), options);
+        let published = Published::default();
+        rebuilder.survive(&published, |_, _| panic!("index out of range"));
+        rebuilder.survive(&published, |r, report| {
+            report.publish("next", r.problems());
+        });
+        let published = published.0.into_inner().unwrap();
+        assert_eq!(published.len(), 2, "{published:?}");
+        let overlay = published[0].1.as_deref().unwrap_or_default();
+        assert!(overlay.contains("index out of range"), "{overlay}");
+        assert_eq!(published[1].0, "next");
+        assert!(rebuilder.content.is_none(), "the next change builds fully");
+    }
 
     fn changes(root: &Path, paths: &[&str]) -> Changes {
         let mut changes = Changes::default();

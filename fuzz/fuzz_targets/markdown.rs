@@ -1,0 +1,22 @@
+//! Markdown bodies (opportunity descriptions, wiki pages) to HTML: no panic, raw HTML never
+//! becomes markup, and heading anchors are unique.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use site_gen::render::highlight::Highlighter;
+use site_gen::render::markdown::render;
+use std::sync::LazyLock;
+
+static HIGHLIGHTER: LazyLock<Highlighter> = LazyLock::new(Highlighter::new);
+
+fuzz_target!(|text: &str| {
+    let rendered = render(text, &HIGHLIGHTER);
+    let html = rendered.html.to_ascii_lowercase();
+    assert!(!html.contains("<script"), "raw HTML became markup");
+    assert!(!html.contains("javascript:"), "a script link survived");
+    let mut ids: Vec<&str> = rendered.toc.iter().map(|t| t.id.as_str()).collect();
+    ids.sort_unstable();
+    let count = ids.len();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "duplicate heading ids");
+});
