@@ -17,7 +17,8 @@ pub struct FeedItem {
     pub title: String,
     /// Absolute URL of the page (and anchor) the item is about; also its permalink guid.
     pub link: String,
-    /// Summary: plain text for an opportunity, HTML (rendered Markdown) for an addendum.
+    /// Summary as HTML (feed readers render it): the opportunity's plain-text summary escaped,
+    /// or an addendum's rendered Markdown.
     pub description: String,
     /// When it was published.
     pub published: Timestamp,
@@ -90,7 +91,9 @@ pub fn items(
     let mut items = vec![FeedItem {
         title: opportunity.title.clone(),
         link: page.clone(),
-        description,
+        // Plain text: escaped as HTML, so typed markup stays text in feed readers, as it is on
+        // the page.
+        description: cwu_domain::html::escape_html(&description),
         published,
         categories: categories.clone(),
         skill_slugs: skill_slugs.clone(),
@@ -162,9 +165,7 @@ pub fn item_xml(item: &FeedItem) -> String {
         "<item>\n<title>{}</title>\n<link>{link}</link>\n<description>{}</description>\n\
          <guid isPermaLink=\"true\">{link}</guid>\n<pubDate>{}</pubDate>\n",
         e(&item.title),
-        // Feed readers render a description as HTML once the XML is read: escaping it as HTML
-        // first keeps typed markup text there, as it is on the page.
-        e(&cwu_domain::html::escape_html(&item.description)),
+        e(&item.description),
         rfc822(item.published),
     );
     for category in &item.categories {
@@ -255,7 +256,7 @@ mod tests {
         let item = FeedItem {
             title: "T".into(),
             link: "https://x.example/a/".into(),
-            description: "<img src=x onerror=alert(1)> & more".into(),
+            description: cwu_domain::html::escape_html("<img src=x onerror=alert(1)> & more"),
             published: "2026-11-24T20:00:00Z".parse().unwrap(),
             categories: Vec::new(),
             skill_slugs: Vec::new(),
