@@ -5,6 +5,7 @@
 
 use crate::config::{Config, RECEIPT_PATH, SUBMIT_PATH};
 use crate::mail::Mailer;
+use crate::notify::{NotifyReport, NotifyStore};
 use crate::outbox::{self, DrainReport};
 use crate::registry_source::RegistrySource;
 use crate::response;
@@ -28,6 +29,8 @@ pub struct App {
     pub(crate) registry: Arc<dyn RegistrySource>,
     pub(crate) config: Arc<Config>,
     pub(crate) clock: Clock,
+    /// Subscriptions and announcements; `None`: the `/api/subscriptions…` addresses are 404.
+    pub(crate) notify: Option<Arc<dyn NotifyStore>>,
 }
 
 impl App {
@@ -44,7 +47,14 @@ impl App {
             registry,
             config: Arc::new(config),
             clock: Arc::new(Timestamp::now),
+            notify: None,
         }
+    }
+
+    /// The same app with email subscriptions kept in `store` (usually the proposal store).
+    pub fn with_notifications(mut self, store: Arc<dyn NotifyStore>) -> Self {
+        self.notify = Some(store);
+        self
     }
 
     /// The same app reading time from `clock` (tests pin "now" with it).
@@ -103,6 +113,21 @@ impl App {
                 }
             }
             RECEIPT_PATH => response::method_not_allowed(registry.ok().as_deref(), "GET, HEAD"),
+            path if path.starts_with(crate::notify::SUBSCRIBE_PATH) => {
+                match (&registry, &self.notify) {
+                    (Ok(registry), Some(store)) => {
+                        let deps = crate::notify::handlers::Deps {
+                            store: store.as_ref(),
+                            registry,
+                            config: &self.config,
+                            now: (self.clock)(),
+                        };
+                        crate::notify::handlers::route(&request, path, &deps).await
+                    }
+                    (Ok(registry), None) => response::not_found(Some(registry)),
+                    (Err(error), _) => response::unavailable_registry(error),
+                }
+            }
             _ => match &registry {
                 Ok(registry) => self.private_pages(&request, path, registry).await,
                 Err(_) => response::not_found(None),
@@ -181,6 +206,23 @@ impl App {
                 errors: vec![error.to_string()],
             },
         }
+    }
+
+    /// Runs the notifier on the current registry (after a build is published); nothing
+    /// without notifications or a readable registry.
+    pub async fn notify(&self) -> NotifyReport {
+        let (Some(store), Ok(registry)) = (&self.notify, self.registry.registry()) else {
+            return NotifyReport::default();
+        };
+        crate::notify::Notifier {
+            proposals: self.store.as_ref(),
+            store: store.as_ref(),
+            registry: &registry,
+            config: &self.config,
+            now: (self.clock)(),
+        }
+        .run()
+        .await
     }
 
     /// Sends pending mail now (startup, timers, after a submission); see [`outbox::drain`].

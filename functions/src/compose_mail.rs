@@ -33,7 +33,7 @@ pub enum NoticeError {
 }
 
 /// Control characters become spaces: a header value stays on one line.
-fn one_line(text: &str) -> String {
+pub(crate) fn one_line(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
@@ -240,7 +240,7 @@ pub fn receipt(
                 ),
                 manage_url.to_owned(),
                 format!(
-                    "Proposals are sealed: nobody, not even the product owner at {}, sees them before the deadline. Then the owner scores every proposal that is not withdrawn against the evaluation criteria. Questions go to {}, in the open.",
+                    "Proposals are sealed: nobody, not even the product owner at {}, sees them before the deadline. Then the owner scores every proposal that is not withdrawn against the evaluation criteria. Questions go to {}, in the open. You are also emailed about changes to this opportunity (an addendum, a changed deadline or dates, a cancellation); each such mail can stop them with one click.",
                     opportunity.organization,
                     opportunity.questions.as_deref().unwrap_or(&opportunity.url)
                 ),

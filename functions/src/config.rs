@@ -5,6 +5,16 @@
 pub const SUBMIT_PATH: &str = cwu_domain::urls::SUBMIT;
 /// The receipt page a successful submission redirects to.
 pub const RECEIPT_PATH: &str = cwu_domain::urls::RECEIPT;
+/// Where the subscribe form posts.
+pub const SUBSCRIBE_PATH: &str = cwu_domain::urls::SUBSCRIBE;
+/// Where an opportunity's watch form posts.
+pub const WATCH_PATH: &str = cwu_domain::urls::WATCH;
+/// Confirmation links (GET: a button; POST: confirm).
+pub const CONFIRM_PATH: &str = cwu_domain::urls::CONFIRM_SUBSCRIPTION;
+/// Manage links (GET: the settings; POST: save them).
+pub const MANAGE_PATH: &str = cwu_domain::urls::MANAGE_SUBSCRIPTION;
+/// Unsubscribe links (GET: a button; POST: RFC 8058 one-click).
+pub const UNSUBSCRIBE_PATH: &str = cwu_domain::urls::UNSUBSCRIBE;
 
 /// Settings that come from the environment (Lambda) or the site folder (local).
 #[derive(Clone)]

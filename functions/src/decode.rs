@@ -9,8 +9,9 @@ use std::collections::HashSet;
 /// Why a request body is not a proposal form.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
-    /// Body (or its announced length) over [`limits::BODY_BYTES`]: 413.
-    #[error("the request body is larger than {} bytes", limits::BODY_BYTES)]
+    /// Body (or its announced length) over the form's limit ([`limits::BODY_BYTES`] for a
+    /// proposal): 413.
+    #[error("the request body is larger than the form allows")]
     TooLarge,
     /// Not `application/x-www-form-urlencoded` in UTF-8: 415.
     #[error("the request is not an HTML form post (application/x-www-form-urlencoded)")]
@@ -27,13 +28,22 @@ pub fn decode(request: &Request<Bytes>) -> Result<ProposalForm, DecodeError> {
 
 /// [`decode`] into any form struct (the owner's forms, a manage action).
 pub fn decode_as<T: DeserializeOwned>(request: &Request<Bytes>) -> Result<T, DecodeError> {
+    decode_limited(request, limits::BODY_BYTES)
+}
+
+/// [`decode_as`] for a form of at most `max_bytes`; [`DecodeError::TooLarge`] is then about
+/// that limit.
+pub fn decode_limited<T: DeserializeOwned>(
+    request: &Request<Bytes>,
+    max_bytes: usize,
+) -> Result<T, DecodeError> {
     let announced = request
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
     let body = request.body();
-    if body.len() > limits::BODY_BYTES || announced.is_some_and(|n| n > limits::BODY_BYTES as u64) {
+    if body.len() > max_bytes || announced.is_some_and(|n| n > max_bytes as u64) {
         return Err(DecodeError::TooLarge);
     }
     if !is_form_content_type(request.headers().get(header::CONTENT_TYPE)) {

@@ -6,7 +6,8 @@
 //!   the versioning protocol that stores a proposal, [`compose_mail`] writes its two mails.
 //! - [`store::ProposalStore`] and [`mail::Mailer`]: the storage and mail contracts; the local
 //!   implementations are in [`local`], the AWS ones under the `aws` feature.
-//! - [`outbox`]: sends stored mail with claims and retries.
+//! - [`outbox`]: sends stored mail with claims and retries; [`paced`] keeps it under a rate.
+//! - [`notify`]: email subscriptions, watching an opportunity, and the notifier.
 //!
 //! Wiring: `site-gen serve` calls [`local::open`]`(site_root)` once and passes every request
 //! under `/api/` to [`App::handle`] (putting the peer address in the request's extensions as
@@ -43,8 +44,10 @@ pub mod links;
 pub mod local;
 pub mod mail;
 pub mod manage;
+pub mod notify;
 pub mod outbox;
 pub mod owner;
+pub mod paced;
 pub mod receipt;
 pub mod record;
 pub mod registry_source;

@@ -24,6 +24,10 @@ pub enum MailKind {
     Invitation,
     /// An owner's one-time sign-in link.
     SignIn,
+    /// A subscribe or watch request's confirmation link.
+    Confirmation,
+    /// News for a subscriber, watcher or proponent (new opportunity, digest, change).
+    Notice,
 }
 
 impl MailKind {
@@ -36,6 +40,8 @@ impl MailKind {
             MailKind::Reminder => "reminder",
             MailKind::Invitation => "invitation",
             MailKind::SignIn => "sign-in",
+            MailKind::Confirmation => "confirmation",
+            MailKind::Notice => "notice",
         }
     }
 }
@@ -95,4 +101,13 @@ pub struct MailError(pub String);
 pub trait Mailer: Send + Sync {
     /// Sends `mail.raw` to `mail.to`; `Ok` only once the service has accepted it.
     async fn send(&self, mail: &OutboxMail) -> Result<(), MailError>;
+}
+
+/// `addr@example.ca` from `Name <addr@example.ca>` (or the trimmed text when it has no `<…>`).
+pub fn bare_address(mailbox: &str) -> String {
+    let mailbox = mailbox.trim();
+    match (mailbox.rfind('<'), mailbox.strip_suffix('>')) {
+        (Some(start), Some(inner)) if start < inner.len() => inner[start + 1..].trim().to_owned(),
+        _ => mailbox.to_owned(),
+    }
 }

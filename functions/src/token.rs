@@ -1,8 +1,8 @@
 //! Signed, expiring tokens for links and cookies that authorise something (a proposal's manage
-//! link, an owner's sign-in link and session).
+//! link, an owner's sign-in link and session, the subscription links of `notify::links`).
 //!
 //! A token is `part.part….expires.signature`: the parts say what it is bound to (an opportunity
-//! and a proposal reference, an owner id and a nonce), `expires` is in Unix seconds and the
+//! and a proposal reference, an owner id and a nonce, a subscriber id and a scope), `expires` is in Unix seconds and the
 //! signature is an HMAC-SHA-256 over a purpose label, the parts and the expiry. Changing any
 //! part, the expiry or the purpose breaks it. Parts are plain identifiers (letters, digits,
 //! `-`, `_`): never an address or any proposal text, since tokens travel in URLs.
@@ -20,6 +20,12 @@ pub enum Purpose {
     SignIn,
     /// An owner's session cookie: parts `[owner id, session nonce]`.
     Session,
+    /// Confirm a subscribe or watch request: parts `[subscriber id, request…]`.
+    ConfirmSubscription,
+    /// Change a subscription: parts `[subscriber id]`.
+    ManageSubscription,
+    /// Leave everything or one opportunity: parts `[subscriber id, scope…]`.
+    Unsubscribe,
 }
 
 impl Purpose {
@@ -28,6 +34,9 @@ impl Purpose {
             Purpose::Manage => "manage",
             Purpose::SignIn => "sign-in",
             Purpose::Session => "session",
+            Purpose::ConfirmSubscription => "subscription-confirm",
+            Purpose::ManageSubscription => "subscription-manage",
+            Purpose::Unsubscribe => "unsubscribe",
         }
     }
 }

@@ -173,6 +173,11 @@ fn registry() -> cwu_domain::Registry {
                     "awarded": false,
                     "evaluation_criteria": [{ "criterion": "Approach", "points": 100 }],
                     "questions": "https://github.com/bcgov/permit-status/issues/1",
+                    "skills": ["Rust"],
+                    "addenda": [],
+                    "assignment_date": "2099-04-01T23:00:00Z",
+                    "start_date": "2099-04-15T23:00:00Z",
+                    "completion_date": null,
                 }
             }
         })

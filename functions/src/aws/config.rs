@@ -31,7 +31,15 @@ pub struct SenderSettings {
     pub table: String,
     /// SES configuration set, if any (`SES_CONFIGURATION_SET`).
     pub configuration_set: Option<String>,
+    /// Messages per second this sender may send (`MAIL_SEND_RATE`, default
+    /// [`DEFAULT_SEND_RATE`]): every sender's rate together must stay under the account's SES
+    /// maximum send rate.
+    pub send_rate: u32,
 }
+
+/// Messages per second per sender unless `MAIL_SEND_RATE` says otherwise: two senders at 7
+/// stay under SES's usual 14 per second for a new production account.
+pub const DEFAULT_SEND_RATE: u32 = 7;
 
 impl SenderSettings {
     /// Reads the process environment.
@@ -45,6 +53,10 @@ impl SenderSettings {
         Ok(SenderSettings {
             table: value("PROPOSALS_TABLE").ok_or(MissingVar("PROPOSALS_TABLE"))?,
             configuration_set: value("SES_CONFIGURATION_SET"),
+            send_rate: value("MAIL_SEND_RATE")
+                .and_then(|rate| rate.trim().parse().ok())
+                .filter(|rate: &u32| *rate > 0)
+                .unwrap_or(DEFAULT_SEND_RATE),
         })
     }
 }
@@ -120,6 +132,9 @@ mod tests {
         let sender = SenderSettings::from_lookup(env(&[("PROPOSALS_TABLE", "t")])).unwrap();
         assert_eq!(sender.table, "t");
         assert_eq!(sender.configuration_set, None);
+        assert_eq!(sender.send_rate, DEFAULT_SEND_RATE);
+        let paced = env(&[("PROPOSALS_TABLE", "t"), ("MAIL_SEND_RATE", "20")]);
+        assert_eq!(SenderSettings::from_lookup(paced).unwrap().send_rate, 20);
         assert_eq!(
             SenderSettings::from_lookup(env(&[])).unwrap_err(),
             MissingVar("PROPOSALS_TABLE")

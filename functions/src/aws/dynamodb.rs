@@ -87,6 +87,11 @@ impl DynamoStore {
     pub fn table(&self) -> &str {
         &self.table
     }
+
+    /// The client it uses.
+    pub(super) fn client(&self) -> &Client {
+        &self.client
+    }
 }
 
 /// Partition key of an opportunity's proposals.
@@ -117,11 +122,11 @@ pub fn mail_id_of_pk(pk: &str) -> Option<&str> {
     pk.strip_prefix("MAIL#")
 }
 
-fn s(value: impl Into<String>) -> AttributeValue {
+pub(super) fn s(value: impl Into<String>) -> AttributeValue {
     AttributeValue::S(value.into())
 }
 
-fn n(value: impl ToString) -> AttributeValue {
+pub(super) fn n(value: impl ToString) -> AttributeValue {
     AttributeValue::N(value.to_string())
 }
 
@@ -129,11 +134,11 @@ fn json<T: serde::Serialize>(value: &T) -> AttributeValue {
     to_attribute(serde_json::to_value(value).expect("timestamps and strings serialise"))
 }
 
-fn unavailable(what: &str, error: impl std::fmt::Display) -> StoreError {
+pub(super) fn unavailable(what: &str, error: impl std::fmt::Display) -> StoreError {
     StoreError::Unavailable(format!("{what}: {error}"))
 }
 
-fn sdk_unavailable<E, R>(what: &str, error: SdkError<E, R>) -> StoreError
+pub(super) fn sdk_unavailable<E, R>(what: &str, error: SdkError<E, R>) -> StoreError
 where
     E: std::error::Error + 'static,
     R: std::fmt::Debug,
@@ -180,7 +185,7 @@ fn proposal_item(
     Ok(item)
 }
 
-fn mail_item(mail: &OutboxMail) -> Result<Item, StoreError> {
+pub(super) fn mail_item(mail: &OutboxMail) -> Result<Item, StoreError> {
     let item = to_item(mail).map_err(|e| bad_item("mail", e))?;
     let mut item = keyed(item, mail_pk(&mail.id), MAIL_SK.into(), "mail")?;
     if let Some(lease) = mail.lease_until {
@@ -233,19 +238,30 @@ impl DynamoStore {
         }
     }
 
-    /// Every item of a `Query` on `pk` whose sort key starts with `prefix`, in key order.
-    async fn query_prefix(&self, pk: String, prefix: String) -> Result<Vec<Item>, StoreError> {
+    /// Every item of a `Query` on `pk` whose sort key starts with `prefix` (all of the
+    /// partition when empty), in key order.
+    pub(super) async fn query_prefix(
+        &self,
+        pk: String,
+        prefix: String,
+    ) -> Result<Vec<Item>, StoreError> {
         let mut items = Vec::new();
         let mut start = None;
         loop {
-            let page = self
+            let mut query = self
                 .client
                 .query()
                 .table_name(&self.table)
                 .consistent_read(true)
-                .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-                .expression_attribute_values(":pk", s(pk.clone()))
-                .expression_attribute_values(":prefix", s(prefix.clone()))
+                .expression_attribute_values(":pk", s(pk.clone()));
+            query = if prefix.is_empty() {
+                query.key_condition_expression("pk = :pk")
+            } else {
+                query
+                    .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+                    .expression_attribute_values(":prefix", s(prefix.clone()))
+            };
+            let page = query
                 .set_exclusive_start_key(start)
                 .send()
                 .await

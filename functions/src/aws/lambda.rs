@@ -15,13 +15,16 @@ use std::sync::Arc;
 
 /// The AWS-backed app: DynamoDB store, SES mailer, registry file, settings from the environment.
 pub fn app(sdk: &SdkConfig, settings: &Settings) -> App {
-    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(sdk), &settings.table);
+    let store = Arc::new(DynamoStore::new(
+        aws_sdk_dynamodb::Client::new(sdk),
+        &settings.table,
+    ));
     let mailer = SesMailer::new(
         aws_sdk_sesv2::Client::new(sdk),
         settings.configuration_set.clone(),
     );
     App::new(
-        Arc::new(store),
+        store.clone(),
         Arc::new(mailer),
         Arc::new(RegistryFile::new(&settings.registry_path)),
         Config {
@@ -33,6 +36,7 @@ pub fn app(sdk: &SdkConfig, settings: &Settings) -> App {
             site_url: None,
         },
     )
+    .with_notifications(store)
 }
 
 /// The header CloudFront adds to every request it forwards to the API (`OriginCustomHeaders`

@@ -5,6 +5,7 @@ pub mod attribute;
 pub mod config;
 pub mod dynamodb;
 pub mod lambda;
+pub mod notify_store;
 pub mod ses;
 pub mod stream;
 

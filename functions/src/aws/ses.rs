@@ -1,6 +1,7 @@
 //! [`Mailer`] on Amazon SES v2: sends each stored message as-is with `SendEmail` and
 //! `Content::Raw`, so what SES delivers is byte for byte what was stored with the proposal.
 
+pub use crate::mail::bare_address;
 use crate::mail::{MailError, Mailer, OutboxMail};
 use async_trait::async_trait;
 use aws_sdk_sesv2::Client;
@@ -52,15 +53,6 @@ impl Mailer for SesMailer {
             .await
             .map(|_| ())
             .map_err(|e| MailError(format!("SES: {}", DisplayErrorContext(e))))
-    }
-}
-
-/// `addr@example.ca` from `Name <addr@example.ca>` (or the trimmed text when it has no `<…>`).
-pub fn bare_address(mailbox: &str) -> String {
-    let mailbox = mailbox.trim();
-    match (mailbox.rfind('<'), mailbox.strip_suffix('>')) {
-        (Some(start), Some(inner)) if start < inner.len() => inner[start + 1..].trim().to_owned(),
-        _ => mailbox.to_owned(),
     }
 }
 

@@ -3,12 +3,13 @@
 //! sweep) drains every pending mail whose retry time has come. See
 //! [`functions::aws::stream::handle_event`].
 //!
-//! Environment: PROPOSALS_TABLE and optionally SES_CONFIGURATION_SET (each stored mail
+//! Environment: PROPOSALS_TABLE and optionally SES_CONFIGURATION_SET and MAIL_SEND_RATE (each stored mail
 //! carries its sender and recipients).
 
 use aws_config::BehaviorVersion;
 use functions::aws::{DynamoStore, SenderSettings, SesMailer, stream};
 use functions::mail::Mailer;
+use functions::paced::PacedMailer;
 use functions::store::ProposalStore;
 use jiff::Timestamp;
 use lambda_runtime::{Error, LambdaEvent, service_fn};
@@ -27,10 +28,12 @@ async fn main() -> Result<(), Error> {
         aws_sdk_dynamodb::Client::new(&sdk),
         &settings.table,
     ));
-    let mailer: Arc<dyn Mailer> = Arc::new(SesMailer::new(
+    let ses: Arc<dyn Mailer> = Arc::new(SesMailer::new(
         aws_sdk_sesv2::Client::new(&sdk),
         settings.configuration_set.clone(),
     ));
+    // Under SES's sending rate, so a notice to many subscribers is never throttled.
+    let mailer: Arc<dyn Mailer> = Arc::new(PacedMailer::new(ses, f64::from(settings.send_rate)));
     let (store, mailer) = (&store, &mailer);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
         stream::handle_event(

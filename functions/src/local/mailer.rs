@@ -1,6 +1,6 @@
 //! [`EmlMailer`]: "sends" mail by writing each message as an `.eml` file, for `site-gen serve`.
 
-use crate::mail::{MailError, Mailer, OutboxMail};
+use crate::mail::{MailError, MailKind, Mailer, OutboxMail};
 use async_trait::async_trait;
 use std::path::{Path, PathBuf};
 
@@ -36,6 +36,11 @@ impl Mailer for EmlMailer {
             .await
             .map_err(failed)?;
         tokio::fs::rename(&partial, &path).await.map_err(failed)?;
+        // Subscriber addresses never reach the log: the file name identifies the mail.
+        if matches!(mail.kind, MailKind::Confirmation | MailKind::Notice) {
+            eprintln!("mail: \"{}\" -> {}", mail.subject, path.display());
+            return Ok(());
+        }
         let kind = mail.kind.label();
         eprintln!(
             "mail: {kind} to {} \"{}\" -> {}",

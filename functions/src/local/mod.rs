@@ -2,6 +2,7 @@
 //! all inside the site folder (`.local/` is git-ignored; `private/` is written by the build).
 
 mod mailer;
+mod notify_store;
 mod store;
 
 pub use mailer::EmlMailer;
@@ -123,6 +124,22 @@ fn retry_pending(app: &App) -> impl std::future::Future<Output = ()> + Send + 's
     }
 }
 
+/// Runs the notifier after a build was published and sends what it queued (the local
+/// counterpart of the `notify` function); logs counts only, never addresses.
+pub async fn announce(app: &App) {
+    let report = app.notify().await;
+    for error in &report.errors {
+        eprintln!("notifier: {error} (retried after the next build)");
+    }
+    if report.news + report.digests > 0 {
+        eprintln!(
+            "notifier: {} news, {} digest(s), {} new mail(s)",
+            report.news, report.digests, report.mails
+        );
+        app.drain_outbox().await;
+    }
+}
+
 /// Builds the [`App`] for the site at `site_root` and sends any mail left pending by an
 /// earlier run (in the background when called inside a tokio runtime, which then also retries
 /// failed mail every minute).
@@ -145,12 +162,14 @@ pub fn open(site_root: impl AsRef<Path>) -> Result<App, OpenError> {
         after_submit: AfterSubmit::DrainAll,
         site_url: None,
     };
+    let store = Arc::new(store);
     let app = App::new(
-        Arc::new(store),
+        store.clone(),
         Arc::new(EmlMailer::new(&paths.outbox)),
         Arc::new(RegistryFile::new(&paths.registry)),
         config,
-    );
+    )
+    .with_notifications(store);
     let drainer = app.clone();
     let drain = async move {
         let report = drainer.drain_outbox().await;

@@ -20,9 +20,9 @@ const PROPOSALS: TableDefinition<&str, &[u8]> = TableDefinition::new("proposals"
 /// Every version (`opportunity \x1f email \x1f version`), JSON.
 const VERSIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("proposal_versions");
 /// Outbox mails by id, JSON.
-const OUTBOX: TableDefinition<&str, &[u8]> = TableDefinition::new("outbox");
+pub(super) const OUTBOX: TableDefinition<&str, &[u8]> = TableDefinition::new("outbox");
 /// Ids of pending outbox mails (ULIDs sort by creation time).
-const PENDING: TableDefinition<&str, ()> = TableDefinition::new("outbox_pending");
+pub(super) const PENDING: TableDefinition<&str, ()> = TableDefinition::new("outbox_pending");
 /// Counters by key. Callers put the time window in the key, so a local store keeps them
 /// (they are tiny) and ignores their expiry.
 const COUNTERS: TableDefinition<&str, u64> = TableDefinition::new("counters");
@@ -31,7 +31,7 @@ const EVALUATION: TableDefinition<&str, &[u8]> = TableDefinition::new("evaluatio
 
 const SEPARATOR: char = '\u{1f}';
 
-fn unavailable(error: impl std::fmt::Display) -> StoreError {
+pub(super) fn unavailable(error: impl std::fmt::Display) -> StoreError {
     StoreError::Unavailable(error.to_string())
 }
 
@@ -43,11 +43,11 @@ fn version_key(key: &ProposalKey, version: u32) -> String {
     format!("{}{SEPARATOR}{version:010}", key_text(key))
 }
 
-fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
+pub(super) fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
     serde_json::to_vec(value).map_err(unavailable)
 }
 
-fn from_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
+pub(super) fn from_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
     serde_json::from_slice(bytes).map_err(unavailable)
 }
 
@@ -78,7 +78,7 @@ impl RedbStore {
     }
 
     /// Runs blocking database work off the async threads.
-    async fn run<T: Send + 'static>(
+    pub(super) async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce(&Database) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {

@@ -63,6 +63,11 @@ fn entry(slug: &str, title: &str, proposal_deadline: &str, lifecycle: Lifecycle)
             },
         ],
         questions: Some("https://github.com/bcgov/permit-status/issues/1".into()),
+        skills: vec!["Rust".into(), "PostgreSQL".into()],
+        addenda: Vec::new(),
+        assignment_date: "2027-04-01T23:00:00Z".parse().expect("valid date"),
+        start_date: "2027-04-15T23:00:00Z".parse().expect("valid date"),
+        completion_date: None,
     }
 }
 

@@ -30,6 +30,7 @@ pub mod proposal;
 pub mod registry;
 pub mod slug;
 pub mod status;
+pub mod subscription;
 pub mod text;
 pub mod urls;
 pub mod when;

@@ -5,7 +5,7 @@
 //! pages look like the rest of the site.
 
 use crate::money::Reward;
-use crate::opportunity::{Contact, Criterion, Lifecycle, Opportunity};
+use crate::opportunity::{Addendum, Contact, Criterion, Lifecycle, Opportunity};
 use crate::status::Status;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -52,6 +52,13 @@ pub struct RegistryEntry {
     pub evaluation_criteria: Vec<Criterion>,
     /// The GitHub issue for questions, once it exists.
     pub questions: Option<String>,
+    /// Skills asked for: subscribers choose by them.
+    pub skills: Vec<String>,
+    /// Newest first: a new one is news for watchers and proponents.
+    pub addenda: Vec<Addendum>,
+    pub assignment_date: Timestamp,
+    pub start_date: Timestamp,
+    pub completion_date: Option<Timestamp>,
 }
 
 impl RegistryEntry {
@@ -70,6 +77,11 @@ impl RegistryEntry {
             awarded: opportunity.award.is_some(),
             evaluation_criteria: opportunity.evaluation_criteria.clone(),
             questions: opportunity.questions.clone(),
+            skills: opportunity.skills.clone(),
+            addenda: opportunity.addenda.clone(),
+            assignment_date: opportunity.assignment_date,
+            start_date: opportunity.start_date,
+            completion_date: opportunity.completion_date,
         }
     }
 

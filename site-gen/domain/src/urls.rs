@@ -39,6 +39,16 @@ pub const WIKI: &str = "/wiki/";
 pub const SUBMIT: &str = "/api/proposals";
 /// The receipt page a successful submission redirects to (the functions' route).
 pub const RECEIPT: &str = "/api/proposals/receipt";
+/// Where the subscribe form posts (the functions' route).
+pub const SUBSCRIBE: &str = "/api/subscriptions";
+/// Where an opportunity's "email me about changes" form posts.
+pub const WATCH: &str = "/api/subscriptions/watch";
+/// A subscription's confirmation link (signed token in the query).
+pub const CONFIRM_SUBSCRIPTION: &str = "/api/subscriptions/confirm";
+/// A subscription's management link (signed token in the query).
+pub const MANAGE_SUBSCRIPTION: &str = "/api/subscriptions/manage";
+/// The unsubscribe link of every notification mail (signed token in the query).
+pub const UNSUBSCRIBE: &str = "/api/subscriptions/unsubscribe";
 
 /// A proposal's private manage page (`?t=<manage token>`): view, update, withdraw.
 pub const MANAGE: &str = "/api/proposals/manage";

@@ -49,6 +49,8 @@ struct Server {
     problems: RwLock<Option<String>>,
     /// Tells open pages to reload.
     reload: broadcast::Sender<()>,
+    /// Runs the notifier after each good build (builds run on the watcher thread).
+    runtime: tokio::runtime::Handle,
 }
 
 /// Runs `serve` on 127.0.0.1:`port` until interrupted; with `handlers_now` (`--now`), the
@@ -91,6 +93,7 @@ async fn serve(
         api: proposals,
         problems: RwLock::new(None),
         reload,
+        runtime: tokio::runtime::Handle::current(),
     });
     let mut rebuilder = Rebuilder::new(&root, options);
     rebuilder.survive(&*server, Rebuilder::full);
@@ -133,6 +136,13 @@ impl Report for Server {
         eprintln!("{line}");
         if let Some(problems) = &problems {
             eprintln!("{problems}");
+        }
+        // A published build may bring news for subscribers, watchers and proponents; the
+        // notifier remembers what it announced, so running it after every build is safe.
+        if problems.is_none() {
+            let api = self.api.clone();
+            self.runtime
+                .spawn(async move { functions::local::announce(&api).await });
         }
         *self.problems.write().expect("not poisoned") = problems.as_deref().map(escape_html);
         let _ = self.reload.send(());

@@ -368,6 +368,8 @@ impl<'c> Site<'c> {
                 &[],
             );
             context.insert("form_html", &form);
+            let watch = functions::notify::forms::watch_form(&page.opportunity.slug, "");
+            context.insert("watch_html", &watch);
         }
         context.insert("opportunity", &view);
         self.templates.render_to("opportunity.html", &context, w)?;

@@ -35,11 +35,17 @@ pub struct SiteView {
     pub built_at: String,
     /// The deadlines calendar as a subscription (`webcal://…`).
     pub calendar_subscription: String,
+    /// The subscribe form in every page's footer (HTML).
+    pub subscribe_footer_html: String,
+    /// The subscribe form on the board and the home page (HTML).
+    pub subscribe_page_html: String,
 }
 
 impl SiteView {
     /// The view of `config` for a build at `now`.
     pub fn new(config: &SiteConfig, now: Timestamp) -> Self {
+        use functions::notify::forms::{Values, subscribe_form};
+        let empty = Values::default();
         SiteView {
             title: config.title.clone(),
             description: config.description.clone(),
@@ -50,6 +56,8 @@ impl SiteView {
             github: config.github.clone(),
             built_at: when::display(now),
             calendar_subscription: urls::webcal(&config.base_url, urls::CALENDAR),
+            subscribe_footer_html: subscribe_form("footer", "New opportunities by email", &empty),
+            subscribe_page_html: subscribe_form("page", "Get new opportunities by email", &empty),
         }
     }
 }

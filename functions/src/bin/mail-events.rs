@@ -1,0 +1,28 @@
+//! `mail-events` Lambda: SES bounce and complaint events (configuration set → SNS topic →
+//! this function) suppress the address; see [`functions::notify::bounce`].
+//!
+//! Environment: PROPOSALS_TABLE and IP_HASH_SALT (subscriber ids are keyed with it), plus
+//! the variables every function gets (see infra/template.yaml).
+
+use aws_config::BehaviorVersion;
+use functions::aws::{DynamoStore, Settings};
+use jiff::Timestamp;
+use lambda_runtime::{Error, LambdaEvent, service_fn};
+use serde_json::{Value, json};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    lambda_runtime::tracing::init_default_subscriber();
+    let settings = Settings::from_env().map_err(|e| Error::from(format!("mail-events: {e}")))?;
+    let sdk = aws_config::load_defaults(BehaviorVersion::latest()).await;
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), &settings.table);
+    let (store, key) = (&store, settings.signing_key.as_str());
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
+        let suppressed =
+            functions::notify::bounce::handle(store, key, &event.payload, Timestamp::now())
+                .await
+                .map_err(|e| Error::from(e.to_string()))?;
+        Ok::<_, Error>(json!({ "suppressed": suppressed }))
+    }))
+    .await
+}
