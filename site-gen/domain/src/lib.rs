@@ -25,6 +25,7 @@ pub mod evaluation;
 pub mod html;
 pub mod money;
 pub mod opportunity;
+pub mod outcome;
 pub mod problem;
 pub mod proposal;
 pub mod registry;
