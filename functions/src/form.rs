@@ -6,6 +6,7 @@
 
 use cwu_domain::html::escape_html;
 use cwu_domain::proposal::{ACCEPTED, FieldError, ProposalForm, field, limits};
+use cwu_domain::urls;
 use std::fmt::Write;
 
 /// Where the form posts and what it is about.
@@ -146,7 +147,12 @@ pub fn render_form(target: FormTarget<'_>, values: &ProposalForm, errors: &[Fiel
         &errors_for(field::ACCEPT_TERMS),
     );
     honeypot(&mut html);
-    html.push_str(r#"<button type="submit" class="button">Submit proposal</button></form>"#);
+    // The script travels with the form, so the static page and the 422 both count.
+    let _ = write!(
+        html,
+        r#"<button type="submit" class="button">Submit proposal</button><script src="{}" defer></script></form>"#,
+        urls::CHARACTER_COUNT_JS
+    );
     html
 }
 
@@ -289,7 +295,8 @@ fn open_field(
 }
 
 /// No `maxlength`: a browser would cut a long paste silently. The server's 422 says what is
-/// too long, and the hints of the long fields give their limits.
+/// too long, the hints of the long fields give their limits, and their `data-limit` drives the
+/// theme's live count (`character-count.js`) where JavaScript runs.
 fn attributes(text: &TextField, d: &Described) -> String {
     format!(
         r#" name="{}" autocomplete="{}" aria-describedby="{}"{}{}"#,
@@ -331,7 +338,8 @@ fn text_area(html: &mut String, text: &TextField, value: &str, errors: &[&str], 
     // with a newline survives a round trip.
     let _ = write!(
         html,
-        "<textarea id=\"{id}\" rows=\"{rows}\"{}>\n{}</textarea></div>",
+        "<textarea id=\"{id}\" rows=\"{rows}\" data-limit=\"{}\"{}>\n{}</textarea></div>",
+        text.max,
         attributes(text, &d),
         escape_html(value)
     );
@@ -401,6 +409,10 @@ mod tests {
             "a long paste is never cut silently"
         );
         assert!(html.contains("At most 10,000 characters."));
+        assert_eq!(html.matches(r#"data-limit="10000""#).count(), 2);
+        assert!(
+            html.contains(r#"<script src="/assets/character-count.js" defer></script></form>"#)
+        );
         assert!(html.contains("version 2026-06"));
         assert!(html.contains(r#"tabindex="-1" autocomplete="off""#));
         // Only the honeypot is "off": typed text must come back with the Back button.

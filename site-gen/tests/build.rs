@@ -70,6 +70,7 @@ fn every_page_type_is_written() {
         "public/wiki/for-developers/local-setup/index.html",
         "public/assets/site.css",
         "public/assets/board.js",
+        "public/assets/character-count.js",
         "public/assets/highlight.css",
         "private/registry.json",
     ] {

@@ -33,6 +33,8 @@ pub const ROBOTS: &str = "/robots.txt";
 pub const NOT_FOUND: &str = "/404.html";
 /// The code highlighting stylesheet every page links.
 pub const HIGHLIGHT_CSS: &str = "/assets/highlight.css";
+/// The theme's script that counts characters in the proposal form's long fields.
+pub const CHARACTER_COUNT_JS: &str = "/assets/character-count.js";
 /// The wiki's home page.
 pub const WIKI: &str = "/wiki/";
 /// Where the proposal form posts (the functions' route; `form_action` in `site.yaml`).
