@@ -21,11 +21,11 @@ pub const UNSUBSCRIBE_PATH: &str = cwu_domain::urls::UNSUBSCRIBE;
 pub struct Config {
     /// The sender of every mail, e.g. `Code With Us <noreply@cwu.example.ca>` (`MAIL_FROM`).
     pub mail_from: String,
-    /// The key that signs receipt, manage and sign-in links and owner sessions (Lambda:
-    /// `IP_HASH_SALT`, the name deployments already use; local: `.local/secret`). Changing it
+    /// The key that signs receipt, manage and sign-in links and owner sessions (Lambda: the
+    /// `LINK_SIGNING_KEY` secret; local: `.local/secret`). Changing it
     /// voids the links in earlier mails.
     pub signing_key: String,
-    /// Keys the HMAC of client IP addresses (Lambda: `IP_HASH_KEY`; local:
+    /// Keys the HMAC of client IP addresses (Lambda: the `IP_HASH_KEY` secret; local:
     /// `.local/ip-hash-key`). A key of its own, so either can be rotated without the other:
     /// rotating this one only makes new hashes incomparable with older ones.
     pub ip_hash_key: String,

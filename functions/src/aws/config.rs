@@ -1,5 +1,6 @@
 //! The Lambda functions' configuration, read from their environment.
 
+use super::secrets::{self, SecretError};
 use std::path::PathBuf;
 
 /// What `submit-proposal` needs.
@@ -13,8 +14,7 @@ pub struct Settings {
     pub registry_path: PathBuf,
     /// SES configuration set for delivery events, if any (`SES_CONFIGURATION_SET`).
     pub configuration_set: Option<String>,
-    /// The key that signs receipt links (`IP_HASH_SALT`, the name
-    /// deployments already use); see [`crate::Config::signing_key`].
+    /// The key that signs links (`LINK_SIGNING_KEY`); see [`crate::Config::signing_key`].
     pub signing_key: String,
     /// Keys the HMAC of client IP addresses (`IP_HASH_KEY`); see [`crate::Config::ip_hash_key`].
     pub ip_hash_key: String,
@@ -66,10 +66,34 @@ impl SenderSettings {
 #[error("environment variable {0} is not set (see infra/template.yaml)")]
 pub struct MissingVar(pub &'static str);
 
+/// Why a function could not read its settings at start-up.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// A variable is missing.
+    #[error(transparent)]
+    Missing(#[from] MissingVar),
+    /// A secret could not be read.
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+}
+
 impl Settings {
-    /// Reads the process environment.
-    pub fn from_env() -> Result<Self, MissingVar> {
-        Self::from_lookup(|name| std::env::var(name).ok())
+    /// Reads the process environment, each secret from Secrets Manager when its
+    /// `<NAME>_SECRET_ARN` is set (see [`super::secrets`]).
+    pub async fn load(sdk: &aws_config::SdkConfig) -> Result<Self, LoadError> {
+        Self::load_from(sdk, |name| std::env::var(name).ok()).await
+    }
+
+    /// [`Settings::load`] through `lookup` instead of the process environment.
+    pub async fn load_from(
+        sdk: &aws_config::SdkConfig,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, LoadError> {
+        let client = aws_sdk_secretsmanager::Client::new(sdk);
+        let secrets = secrets::resolve(&client, &lookup).await?;
+        Ok(Self::from_lookup(|name| {
+            secrets.get(name).cloned().or_else(|| lookup(name))
+        })?)
     }
 
     /// Reads settings through `lookup`, so tests need not touch the process environment.
@@ -81,7 +105,7 @@ impl Settings {
             mail_from: required("MAIL_FROM")?,
             registry_path: required("REGISTRY_PATH")?.into(),
             configuration_set: value("SES_CONFIGURATION_SET"),
-            signing_key: required("IP_HASH_SALT")?,
+            signing_key: required("LINK_SIGNING_KEY")?,
             ip_hash_key: required("IP_HASH_KEY")?,
             origin_secret: value("ORIGIN_SECRET"),
         })
@@ -107,7 +131,7 @@ mod tests {
             ("PROPOSALS_TABLE", "t"),
             ("MAIL_FROM", "noreply@example.ca"),
             ("REGISTRY_PATH", "/var/task/registry.json"),
-            ("IP_HASH_SALT", "salt"),
+            ("LINK_SIGNING_KEY", "salt"),
             ("IP_HASH_KEY", "key"),
         ];
         let settings = Settings::from_lookup(env(&all)).unwrap();

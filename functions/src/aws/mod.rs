@@ -6,9 +6,10 @@ pub mod config;
 pub mod dynamodb;
 pub mod lambda;
 pub mod notify_store;
+pub mod secrets;
 pub mod ses;
 pub mod stream;
 
-pub use config::{SenderSettings, Settings};
+pub use config::{LoadError, SenderSettings, Settings};
 pub use dynamodb::DynamoStore;
 pub use ses::SesMailer;

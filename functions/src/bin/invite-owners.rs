@@ -2,8 +2,8 @@
 //! its owner the number of proposals and a sign-in link, once ([`functions::App::sweep`]).
 //!
 //! Environment: the same as `submit-proposal` (PROPOSALS_TABLE, MAIL_FROM, REGISTRY_PATH,
-//! IP_HASH_SALT, IP_HASH_KEY, optionally SES_CONFIGURATION_SET): the sign-in links it mails
-//! are verified by `submit-proposal` with the same secret (IP_HASH_SALT).
+//! LINK_SIGNING_KEY, IP_HASH_KEY, optionally SES_CONFIGURATION_SET): the sign-in links it mails
+//! are verified by `submit-proposal` with the same secret (LINK_SIGNING_KEY).
 
 use aws_config::BehaviorVersion;
 use functions::aws::{Settings, lambda};
@@ -13,8 +13,10 @@ use serde_json::{Value, json};
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    let settings = Settings::from_env().map_err(|e| Error::from(format!("invite-owners: {e}")))?;
     let sdk = aws_config::load_defaults(BehaviorVersion::latest()).await;
+    let settings = Settings::load(&sdk)
+        .await
+        .map_err(|e| Error::from(format!("invite-owners: {e}")))?;
     let app = lambda::app(&sdk, &settings);
     let app = &app;
     lambda_runtime::run(service_fn(move |_: LambdaEvent<Value>| async move {

@@ -1,7 +1,7 @@
 //! `mail-events` Lambda: SES bounce and complaint events (configuration set → SNS topic →
 //! this function) suppress the address; see [`functions::notify::bounce`].
 //!
-//! Environment: PROPOSALS_TABLE and IP_HASH_SALT (subscriber ids are keyed with it), plus
+//! Environment: PROPOSALS_TABLE and LINK_SIGNING_KEY (subscriber ids are keyed with it), plus
 //! the variables every function gets (see infra/template.yaml).
 
 use aws_config::BehaviorVersion;
@@ -13,8 +13,10 @@ use serde_json::{Value, json};
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    let settings = Settings::from_env().map_err(|e| Error::from(format!("mail-events: {e}")))?;
     let sdk = aws_config::load_defaults(BehaviorVersion::latest()).await;
+    let settings = Settings::load(&sdk)
+        .await
+        .map_err(|e| Error::from(format!("mail-events: {e}")))?;
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), &settings.table);
     let (store, key) = (&store, settings.signing_key.as_str());
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {

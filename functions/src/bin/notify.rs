@@ -4,7 +4,7 @@
 //! table's stream and `send-mail`. See [`functions::notify::notifier`].
 //!
 //! Environment: the same as `submit-proposal` (PROPOSALS_TABLE, MAIL_FROM, REGISTRY_PATH,
-//! IP_HASH_SALT: subscriber ids and links are keyed with it).
+//! LINK_SIGNING_KEY: subscriber ids and links are keyed with it).
 
 use aws_config::BehaviorVersion;
 use functions::aws::{Settings, lambda};
@@ -14,8 +14,10 @@ use serde_json::{Value, json};
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    let settings = Settings::from_env().map_err(|e| Error::from(format!("notify: {e}")))?;
     let sdk = aws_config::load_defaults(BehaviorVersion::latest()).await;
+    let settings = Settings::load(&sdk)
+        .await
+        .map_err(|e| Error::from(format!("notify: {e}")))?;
     let app = lambda::app(&sdk, &settings);
     let app = &app;
     lambda_runtime::run(service_fn(move |_event: LambdaEvent<Value>| async move {

@@ -1,9 +1,10 @@
 //! `submit-proposal` Lambda: the form's POST (and the receipt page) through `lambda_http`,
 //! handled by [`functions::App`] on DynamoDB and SES.
 //!
-//! Environment: PROPOSALS_TABLE, MAIL_FROM, REGISTRY_PATH, IP_HASH_SALT, IP_HASH_KEY and optionally
-//! SES_CONFIGURATION_SET and ORIGIN_SECRET (requests without it are refused); AWS clients follow the usual `AWS_*` variables (`AWS_ENDPOINT_URL`
-//! points them at an emulator).
+//! Environment: PROPOSALS_TABLE, MAIL_FROM, REGISTRY_PATH, the secrets LINK_SIGNING_KEY and
+//! IP_HASH_KEY (each as `<NAME>_SECRET_ARN`, read from Secrets Manager at start-up) and optionally
+//! SES_CONFIGURATION_SET and the ORIGIN_SECRET secret (requests without it are refused); AWS
+//! clients follow the usual `AWS_*` variables (`AWS_ENDPOINT_URL` points them at an emulator).
 
 use aws_config::BehaviorVersion;
 use functions::aws::{Settings, lambda};
@@ -12,11 +13,12 @@ use lambda_http::{Error, Request, service_fn};
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     lambda_http::tracing::init_default_subscriber();
-    // Display, not Debug: the log line names the missing variable in plain words.
-    let settings =
-        Settings::from_env().map_err(|e| Error::from(format!("submit-proposal: {e}")))?;
     // Built once per instance (cold start), shared by every invocation.
     let sdk = aws_config::load_defaults(BehaviorVersion::latest()).await;
+    // Display, not Debug: the log line names the missing variable or secret in plain words.
+    let settings = Settings::load(&sdk)
+        .await
+        .map_err(|e| Error::from(format!("submit-proposal: {e}")))?;
     let app = lambda::app(&sdk, &settings);
     let app = &app;
     let origin_secret = settings.origin_secret.as_deref();

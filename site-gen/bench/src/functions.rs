@@ -169,7 +169,7 @@ fn cold_start(
         .env("PROPOSALS_TABLE", "bench")
         .env("MAIL_FROM", "bench@example.gov.bc.ca")
         .env("REGISTRY_PATH", registry)
-        .env("IP_HASH_SALT", "bench")
+        .env("LINK_SIGNING_KEY", "bench")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(File::create(logs.join("cold-start.log"))?)
