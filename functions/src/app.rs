@@ -51,8 +51,14 @@ impl App {
         }
     }
 
-    /// The same app with email subscriptions kept in `store` (usually the proposal store).
+    /// The same app with email subscriptions kept in `store` (usually the proposal store);
+    /// its mailer then withholds notices their recipient no longer wants
+    /// ([`crate::notify::gate`]).
     pub fn with_notifications(mut self, store: Arc<dyn NotifyStore>) -> Self {
+        self.mailer = Arc::new(crate::notify::gate::Recipients::new(
+            self.mailer,
+            store.clone(),
+        ));
         self.notify = Some(store);
         self
     }

@@ -111,6 +111,7 @@ pub fn compose(
         claim: None,
         last_error: None,
         sent_at: None,
+        audience: None,
     })
 }
 

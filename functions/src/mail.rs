@@ -56,6 +56,35 @@ pub enum MailState {
     Sent,
     /// Refused [`crate::outbox::MAX_ATTEMPTS`] times: never tried again; an alarm says so.
     Failed,
+    /// Withdrawn before sending because its recipient no longer wants it (see
+    /// [`Mailer::withheld`]); `last_error` says why. Never sent.
+    Cancelled,
+}
+
+/// Whom a notice is for and why they get it (by subscriber id, never an address), so that the
+/// sender can check right before sending that the recipient still wants it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "as", rename_all = "lowercase")]
+pub enum Audience {
+    /// A subscriber to new opportunities (one notice or a digest).
+    Subscriber {
+        /// The subscriber id.
+        id: String,
+    },
+    /// Someone who asked to watch one opportunity.
+    Watcher {
+        /// The opportunity's slug.
+        opportunity: String,
+        /// The subscriber id.
+        id: String,
+    },
+    /// A proponent of the opportunity, who follows it automatically.
+    Proponent {
+        /// The opportunity's slug.
+        opportunity: String,
+        /// The subscriber id.
+        id: String,
+    },
 }
 
 /// One mail in the outbox: the rendered message plus its delivery bookkeeping.
@@ -85,10 +114,15 @@ pub struct OutboxMail {
     pub lease_until: Option<Timestamp>,
     /// The token of the sender currently holding it.
     pub claim: Option<String>,
-    /// Why the last attempt failed.
+    /// Why the last attempt failed, or why the mail was cancelled.
     pub last_error: Option<String>,
     /// When the mail service accepted it.
     pub sent_at: Option<Timestamp>,
+    /// For notices only: whom it is for, checked at send time. Other mails (receipts,
+    /// results, confirmations, sign-in links) concern the recipient's own request and are
+    /// always sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<Audience>,
 }
 
 /// Why a mail could not be sent (it stays pending and is retried).
@@ -101,6 +135,13 @@ pub struct MailError(pub String);
 pub trait Mailer: Send + Sync {
     /// Sends `mail.raw` to `mail.to`; `Ok` only once the service has accepted it.
     async fn send(&self, mail: &OutboxMail) -> Result<(), MailError>;
+
+    /// Why `mail` must no longer be sent (its recipient left or is suppressed), checked
+    /// after the claim and before [`Mailer::send`]; `None`: send it. An error leaves the mail
+    /// pending for a retry. By default every mail is wanted.
+    async fn withheld(&self, _mail: &OutboxMail) -> Result<Option<String>, MailError> {
+        Ok(None)
+    }
 }
 
 /// `addr@example.ca` from `Name <addr@example.ca>` (or the trimmed text when it has no `<…>`).

@@ -1,6 +1,8 @@
 //! The sender side of the outbox: claim each pending mail, send it, mark it sent, or give it
 //! back with a later retry time when the mail service fails, until [`MAX_ATTEMPTS`]: then
-//! the mail is marked failed for good and a log line (which an alarm watches) says so.
+//! the mail is marked failed for good and a log line (which an alarm watches) says so. A
+//! notice whose recipient left or was suppressed since it was queued is marked cancelled
+//! instead of sent ([`Mailer::withheld`]).
 
 use crate::config::{AfterSubmit, Config};
 use crate::mail::{MailState, Mailer, OutboxMail};
@@ -29,6 +31,8 @@ pub enum SendOutcome {
     Failed(String),
     /// Refused for the [`MAX_ATTEMPTS`]th time: marked failed, never tried again.
     GaveUp(String),
+    /// No longer wanted by its recipient (the reason): marked cancelled, never sent.
+    Cancelled(String),
 }
 
 /// What a drain did.
@@ -42,6 +46,8 @@ pub struct DrainReport {
     pub skipped: usize,
     /// Mails given up for good after [`MAX_ATTEMPTS`] refusals.
     pub gave_up: usize,
+    /// Notices cancelled because their recipient left or was suppressed meanwhile.
+    pub cancelled: usize,
     /// How long the oldest mail still pending after the drain has waited (from its id's
     /// time): an alarm fires when mail waits more than an hour.
     pub oldest_pending: Option<SignedDuration>,
@@ -69,7 +75,19 @@ pub async fn send_one(
     };
     debug_assert_eq!(mail.state, MailState::Pending);
     let claim = mail.claim.clone().unwrap_or_default();
-    match mailer.send(&mail).await {
+    // Checked now, not when queued: an unsubscribe or a bounce since then must win.
+    let sent = match mailer.withheld(&mail).await {
+        Ok(Some(reason)) => {
+            store
+                .close_mail(id, &claim, MailState::Cancelled, &reason, now)
+                .await?;
+            eprintln!("functions: mail {id} cancelled: {reason}");
+            return Ok(SendOutcome::Cancelled(reason));
+        }
+        Ok(None) => mailer.send(&mail).await,
+        Err(error) => Err(error),
+    };
+    match sent {
         Ok(()) => {
             store.mark_sent(id, &claim, now).await?;
             Ok(SendOutcome::Sent)
@@ -77,7 +95,9 @@ pub async fn send_one(
         Err(error) => {
             let message = error.to_string();
             if mail.attempts >= MAX_ATTEMPTS {
-                store.fail_mail(id, &claim, &message, now).await?;
+                store
+                    .close_mail(id, &claim, MailState::Failed, &message, now)
+                    .await?;
                 eprintln!("{GAVE_UP}: mail {id} after {MAX_ATTEMPTS} attempts: {message}");
                 return Ok(SendOutcome::GaveUp(message));
             }
@@ -117,6 +137,7 @@ pub async fn send_all(
                 still_pending(&mut report, id);
             }
             Ok(SendOutcome::GaveUp(_)) => report.gave_up += 1,
+            Ok(SendOutcome::Cancelled(_)) => report.cancelled += 1,
             Err(error) => {
                 report.store_errors.push(error.to_string());
                 still_pending(&mut report, id);

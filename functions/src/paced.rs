@@ -39,6 +39,10 @@ impl Mailer for PacedMailer {
         tokio::time::sleep_until(slot).await;
         self.inner.send(mail).await
     }
+
+    async fn withheld(&self, mail: &OutboxMail) -> Result<Option<String>, MailError> {
+        self.inner.withheld(mail).await
+    }
 }
 
 #[cfg(test)]

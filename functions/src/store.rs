@@ -4,7 +4,7 @@
 //! under the `aws` feature. The behaviour suite in [`crate::testing`] checks both against the
 //! same rules, so keep this documentation and that suite in step.
 
-use crate::mail::OutboxMail;
+use crate::mail::{MailState, OutboxMail};
 use async_trait::async_trait;
 use cwu_domain::evaluation::EvaluationEvent;
 use cwu_domain::proposal::ProposalFields;
@@ -189,14 +189,15 @@ pub trait ProposalStore: Send + Sync {
         retry_at: Timestamp,
     ) -> Result<bool, StoreError>;
 
-    /// Gives up on a claimed mail for good at `now` (state `failed`, `error` recorded, claim
-    /// and lease cleared, no longer pending) if `claim` still holds it; `Ok(false)` when it
-    /// does not.
-    async fn fail_mail(
+    /// Ends a claimed mail for good at `now` without sending it: `end` is `failed` (given up)
+    /// or `cancelled` (no longer wanted); `reason` is recorded, claim and lease are cleared and
+    /// it is no longer pending, if `claim` still holds it; `Ok(false)` when it does not.
+    async fn close_mail(
         &self,
         id: &str,
         claim: &str,
-        error: &str,
+        end: MailState,
+        reason: &str,
         now: Timestamp,
     ) -> Result<bool, StoreError>;
 }

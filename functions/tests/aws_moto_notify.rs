@@ -125,6 +125,13 @@ async fn the_issue_journey_on_dynamodb_and_ses() {
 }
 
 #[tokio::test]
+async fn queued_notices_are_cancelled_when_the_recipient_left_on_dynamodb() {
+    let aws = Aws::start("notify-left", true).await;
+    let world = aws.world(aws.mailer());
+    journey::queued_notices_respect_leaving(&world, aws.store.as_ref()).await;
+}
+
+#[tokio::test]
 async fn a_rerun_repeats_nothing_and_an_ses_outage_loses_nothing() {
     let aws = Aws::start("notify-outage", false).await;
     let app = aws.app(aws.mailer());

@@ -127,6 +127,12 @@ async fn the_issue_journey_on_the_local_backend() {
 }
 
 #[tokio::test]
+async fn queued_notices_are_cancelled_when_the_recipient_left_on_the_local_backend() {
+    let local = Local::new();
+    journey::queued_notices_respect_leaving(&local.world, local.store.as_ref()).await;
+}
+
+#[tokio::test]
 async fn the_same_answer_whether_or_not_subscribed_and_limited_per_address() {
     let local = Local::new();
     let mut count = 0;

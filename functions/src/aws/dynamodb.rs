@@ -607,14 +607,15 @@ impl ProposalStore for DynamoStore {
         Ok(item.is_some())
     }
 
-    async fn fail_mail(
+    async fn close_mail(
         &self,
         id: &str,
         claim: &str,
-        error: &str,
+        end: MailState,
+        reason: &str,
         now: Timestamp,
     ) -> Result<bool, StoreError> {
-        self.settle_for_good(id, claim, MailState::Failed, now, ("last_error", s(error)))
+        self.settle_for_good(id, claim, end, now, ("last_error", s(reason)))
             .await
     }
 }

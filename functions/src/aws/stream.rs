@@ -56,8 +56,8 @@ pub async fn send_mail(
     match send_one(store, mailer, id, now).await {
         Ok(SendOutcome::Sent) => RecordOutcome::Done,
         Ok(SendOutcome::Failed(error)) => RecordOutcome::Retry(error),
-        // Logged and marked failed by `send_one`: retrying the record would change nothing.
-        Ok(SendOutcome::GaveUp(_)) => RecordOutcome::Done,
+        // Logged and marked failed or cancelled by `send_one`: a retry would change nothing.
+        Ok(SendOutcome::GaveUp(_) | SendOutcome::Cancelled(_)) => RecordOutcome::Done,
         Err(error) => RecordOutcome::Retry(error.to_string()),
         // Skipped: already sent, unknown, or leased by someone else; only the last needs a retry.
         Ok(SendOutcome::Skipped) => match store.mail(id).await {

@@ -9,6 +9,7 @@
 use aws_config::BehaviorVersion;
 use functions::aws::{DynamoStore, SenderSettings, SesMailer, stream};
 use functions::mail::Mailer;
+use functions::notify::gate::Recipients;
 use functions::paced::PacedMailer;
 use functions::store::ProposalStore;
 use jiff::Timestamp;
@@ -24,16 +25,19 @@ async fn main() -> Result<(), Error> {
         SenderSettings::from_env().map_err(|e| Error::from(format!("send-mail: {e}")))?;
     // Built once per instance (cold start), shared by every invocation.
     let sdk = aws_config::load_defaults(BehaviorVersion::latest()).await;
-    let store: Arc<dyn ProposalStore> = Arc::new(DynamoStore::new(
+    let dynamo = Arc::new(DynamoStore::new(
         aws_sdk_dynamodb::Client::new(&sdk),
         &settings.table,
     ));
+    let store: Arc<dyn ProposalStore> = dynamo.clone();
     let ses: Arc<dyn Mailer> = Arc::new(SesMailer::new(
         aws_sdk_sesv2::Client::new(&sdk),
         settings.configuration_set.clone(),
     ));
     // Under SES's sending rate, so a notice to many subscribers is never throttled.
-    let mailer: Arc<dyn Mailer> = Arc::new(PacedMailer::new(ses, f64::from(settings.send_rate)));
+    let paced: Arc<dyn Mailer> = Arc::new(PacedMailer::new(ses, f64::from(settings.send_rate)));
+    // A notice whose recipient left or bounced since it was queued is cancelled, not sent.
+    let mailer: Arc<dyn Mailer> = Arc::new(Recipients::new(paced, dynamo));
     let (store, mailer) = (&store, &mailer);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
         stream::handle_event(

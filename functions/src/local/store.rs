@@ -385,18 +385,19 @@ impl ProposalStore for RedbStore {
         .await
     }
 
-    async fn fail_mail(
+    async fn close_mail(
         &self,
         id: &str,
         claim: &str,
-        error: &str,
+        end: MailState,
+        reason: &str,
         _now: Timestamp,
     ) -> Result<bool, StoreError> {
-        let error = error.to_owned();
+        let reason = reason.to_owned();
         self.settle(id, claim, move |mail| {
-            mail.state = MailState::Failed;
+            mail.state = end;
             mail.lease_until = None;
-            mail.last_error = Some(error);
+            mail.last_error = Some(reason);
         })
         .await
     }

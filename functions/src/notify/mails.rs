@@ -127,6 +127,7 @@ impl Sender<'_> {
             claim: None,
             last_error: None,
             sent_at: None,
+            audience: None,
         })
     }
 

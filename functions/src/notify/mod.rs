@@ -7,10 +7,12 @@
 //! - [`mails`]: the mails, each with RFC 8058 one-click unsubscribe headers.
 //! - [`notifier`]: after each published build, the news since the last announcement → outbox.
 //! - [`bounce`]: SES bounce and complaint events → suppression.
+//! - [`gate`]: at send time, notices to someone who left or is suppressed are cancelled.
 //! - [`records`]: what is stored, and the [`records::NotifyStore`] contract.
 
 pub mod bounce;
 pub mod forms;
+pub mod gate;
 pub mod handlers;
 pub mod links;
 pub mod mails;

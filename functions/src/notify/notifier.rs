@@ -12,7 +12,7 @@ use super::links::subscriber_id;
 use super::mails::{Recipient, Sender};
 use super::records::{self, AnnouncedRecord, Kind, News, NotifyStore, Subscriber, Update, Watcher};
 use crate::config::Config;
-use crate::mail::OutboxMail;
+use crate::mail::{Audience, OutboxMail};
 use crate::store::{ProposalStore, StoreError};
 use cwu_domain::subscription::{Announced, Frequency, changes, skills_match};
 use cwu_domain::{Registry, RegistryEntry};
@@ -75,7 +75,7 @@ impl Notifier<'_> {
     async fn announce(
         &self,
         entry: &RegistryEntry,
-        audience: &mut Option<Audience>,
+        audience: &mut Option<Readers>,
         report: &mut NotifyReport,
     ) -> Result<(), StoreError> {
         let now = self.now;
@@ -114,7 +114,7 @@ impl Notifier<'_> {
             return Ok(());
         }
         if audience.is_none() {
-            *audience = Some(Audience::load(self.store, now).await?);
+            *audience = Some(Readers::load(self.store, now).await?);
         }
         let audience = audience.as_ref().expect("loaded above");
         for news in &record.pending {
@@ -143,7 +143,7 @@ impl Notifier<'_> {
         &self,
         entry: &RegistryEntry,
         news: &News,
-        audience: &Audience,
+        audience: &Readers,
     ) -> Result<usize, StoreError> {
         let sender = self.sender();
         let mut added = 0;
@@ -163,9 +163,10 @@ impl Notifier<'_> {
                 };
                 match subscriber.frequency {
                     Frequency::Immediate => {
-                        let mail = sender
+                        let mut mail = sender
                             .new_opportunities(mail_id(id), &news.id, &to, &[entry], self.now)
                             .map_err(unavailable)?;
+                        mail.audience = Some(Audience::Subscriber { id: id.clone() });
                         added += usize::from(self.store.add_mail(&mail).await?);
                     }
                     Frequency::Weekly => self.queue_for_digest(id, &entry.slug).await?,
@@ -173,12 +174,13 @@ impl Notifier<'_> {
             }
             return Ok(added);
         }
-        for (id, (email, why)) in self.followers(entry, audience).await? {
+        for (id, (email, proponent)) in self.followers(entry, audience).await? {
             let to = Recipient {
                 email: &email,
                 id: &id,
             };
-            let mail = sender
+            let why = if proponent { PROPONENT } else { WATCHER };
+            let mut mail = sender
                 .change(
                     mail_id(&id),
                     &news.id,
@@ -189,6 +191,12 @@ impl Notifier<'_> {
                     self.now,
                 )
                 .map_err(unavailable)?;
+            let (opportunity, id) = (entry.slug.clone(), id.clone());
+            mail.audience = Some(if proponent {
+                Audience::Proponent { opportunity, id }
+            } else {
+                Audience::Watcher { opportunity, id }
+            });
             added += usize::from(self.store.add_mail(&mail).await?);
         }
         Ok(added)
@@ -207,24 +215,24 @@ impl Notifier<'_> {
         .await
     }
 
-    /// Watchers and proponents of `entry` who have not left it: id → (address, why).
+    /// Watchers and proponents of `entry` who have not left it: id → (address, proponent?).
     async fn followers(
         &self,
         entry: &RegistryEntry,
-        audience: &Audience,
-    ) -> Result<BTreeMap<String, (String, &'static str)>, StoreError> {
+        audience: &Readers,
+    ) -> Result<BTreeMap<String, (String, bool)>, StoreError> {
         let prefix = format!("{}|", entry.slug);
         let mut followers = BTreeMap::new();
         for proposal in self.proposals.proposals(&entry.slug).await? {
             let id = subscriber_id(&self.config.signing_key, &proposal.fields.email);
-            followers.insert(id, (proposal.fields.email, PROPONENT));
+            followers.insert(id, (proposal.fields.email, true));
         }
         for (key, record) in self.store.records(Kind::Watch, &prefix).await? {
             let Ok(watcher) = serde_json::from_value::<Watcher>(record.value) else {
                 continue;
             };
             let id = key[prefix.len()..].to_owned();
-            followers.entry(id).or_insert((watcher.email, WATCHER));
+            followers.entry(id).or_insert((watcher.email, false));
         }
         for (key, _) in self.store.records(Kind::OptOut, &prefix).await? {
             followers.remove(&key[prefix.len()..]);
@@ -258,11 +266,12 @@ impl Notifier<'_> {
                 };
                 let source = format!("digest:{}", subscriber.digest_due.as_second());
                 let mail_id = crate::ids::derived_ulid(now, &format!("{source}|{id}"));
-                Some(
-                    self.sender()
-                        .new_opportunities(mail_id, &source, &to, &entries, now)
-                        .map_err(unavailable)?,
-                )
+                let mut mail = self
+                    .sender()
+                    .new_opportunities(mail_id, &source, &to, &entries, now)
+                    .map_err(unavailable)?;
+                mail.audience = Some(Audience::Subscriber { id: id.clone() });
+                Some(mail)
             };
             let due = subscriber.digest_due;
             records::update::<Subscriber>(self.store, Kind::Subscriber, &id, now, |current| {
@@ -294,12 +303,12 @@ fn unavailable(error: impl std::fmt::Display) -> StoreError {
 }
 
 /// Subscribers and suppressed ids, read once per run.
-struct Audience {
+struct Readers {
     subscribers: Vec<(String, Subscriber)>,
     suppressed: BTreeSet<String>,
 }
 
-impl Audience {
+impl Readers {
     async fn load(store: &dyn NotifyStore, now: Timestamp) -> Result<Self, StoreError> {
         let subscribers = store
             .records(Kind::Subscriber, "")
@@ -307,7 +316,7 @@ impl Audience {
             .into_iter()
             .filter_map(|(id, r)| Some((id, serde_json::from_value(r.value).ok()?)))
             .collect();
-        Ok(Audience {
+        Ok(Readers {
             subscribers,
             suppressed: suppressed(store, now).await?,
         })

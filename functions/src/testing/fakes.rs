@@ -1,7 +1,7 @@
 //! Fakes for failure paths the real adapters cannot be made to take on demand: a mailer that
 //! fails its first attempts and records what it sends, and a store that is always down.
 
-use crate::mail::{MailError, Mailer, OutboxMail};
+use crate::mail::{MailError, MailState, Mailer, OutboxMail};
 use crate::store::{ProposalKey, ProposalStore, StoreError, StoredProposal};
 use async_trait::async_trait;
 use cwu_domain::evaluation::EvaluationEvent;
@@ -116,7 +116,14 @@ impl ProposalStore for UnavailableStore {
     ) -> Result<bool, StoreError> {
         Err(down())
     }
-    async fn fail_mail(&self, _: &str, _: &str, _: &str, _: Timestamp) -> Result<bool, StoreError> {
+    async fn close_mail(
+        &self,
+        _: &str,
+        _: &str,
+        _: MailState,
+        _: &str,
+        _: Timestamp,
+    ) -> Result<bool, StoreError> {
         Err(down())
     }
 }

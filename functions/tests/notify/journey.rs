@@ -7,6 +7,9 @@
 use bytes::Bytes;
 use cwu_domain::opportunity::Addendum;
 use cwu_domain::{Registry, RegistryEntry};
+use functions::mail::MailState;
+use functions::notify::NotifyStore;
+use functions::notify::bounce;
 use functions::registry_source::{RegistryError, RegistrySource};
 use functions::{App, testing};
 use http::{Request, Response, StatusCode, header};
@@ -290,4 +293,138 @@ pub async fn done_when(world: &World) {
     let report = world.build(registry).await;
     assert_eq!(report.mails, 0, "{report:?}");
     assert!(world.new_mail(&mut count).await.is_empty());
+}
+
+/// Subscribes and confirms `email` for Rust opportunities, each at once; returns the
+/// confirmation mail (its `List-Unsubscribe` leaves everything).
+pub async fn subscribed(world: &World, email: &str, count: &mut usize) -> Seen {
+    let pairs = [
+        ("email", email),
+        ("skills", "Rust"),
+        ("frequency", "immediate"),
+    ];
+    let response = world
+        .app
+        .handle(form_post("/api/subscriptions", &pairs))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK, "{}", body(&response));
+    let mail = world.new_mail(count).await.pop().expect("confirmation");
+    let confirm = link(&mail.text, "/api/subscriptions/confirm");
+    let response = world.app.handle(form_post(&confirm, &[])).await;
+    assert_eq!(response.status(), StatusCode::OK, "{}", body(&response));
+    mail
+}
+
+fn with_addendum(registry: &mut Registry, text: &str) {
+    let entry = registry.opportunities.get_mut(testing::OPEN).unwrap();
+    entry.addenda.insert(
+        0,
+        Addendum {
+            date: testing::now(),
+            text: text.into(),
+        },
+    );
+}
+
+/// Notices queued before their recipient left (one-click unsubscribe, a bounce, a proponent
+/// leaving the opportunity) are cancelled with the reason when the sender reaches them, never
+/// sent; a receipt is owed even to someone who left every list.
+pub async fn queued_notices_respect_leaving(world: &World, notify: &dyn NotifyStore) {
+    let store = world.app.store().clone();
+    let mut count = 0;
+    world.build(testing::registry()).await;
+    subscribed(world, "stays@example.org", &mut count).await;
+    let leaves = subscribed(world, "leaves@example.org", &mut count).await;
+    subscribed(world, "bounces@example.org", &mut count).await;
+
+    // A Rust opportunity: three notices queued; before the sender reaches them, one
+    // subscriber leaves by the header's POST and another address bounces.
+    let mut registry = testing::registry();
+    let entry = opportunity("rust-cli", "Rust command-line tool", &["Rust"]);
+    registry.opportunities.insert(entry.slug.clone(), entry);
+    assert_eq!(world.build(registry.clone()).await.mails, 3);
+    let queued = store.pending_mail(10).await.unwrap();
+    assert_eq!(queued.len(), 3);
+    let response = world.app.handle(one_click(&leaves)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let bounce = serde_json::json!({"eventType": "Bounce", "bounce": {"bounceType": "Permanent",
+        "bouncedRecipients": [{"emailAddress": "bounces@example.org"}]}});
+    bounce::handle(notify, "test-secret", &bounce, testing::now())
+        .await
+        .unwrap();
+    let sent: Vec<String> = world
+        .new_mail(&mut count)
+        .await
+        .into_iter()
+        .map(|m| m.to)
+        .collect();
+    assert_eq!(sent, ["stays@example.org"]);
+    assert!(store.pending_mail(10).await.unwrap().is_empty(), "settled");
+    let mut cancelled = Vec::new();
+    for id in &queued {
+        let mail = store.mail(id).await.unwrap().expect("kept");
+        if mail.state == MailState::Cancelled {
+            cancelled.push(mail.last_error.unwrap_or_default());
+        }
+    }
+    cancelled.sort();
+    assert_eq!(
+        cancelled,
+        [
+            "recipient suppressed (bounce)",
+            "recipient suppressed (unsubscribed)"
+        ]
+    );
+
+    // A receipt answers the person's own proposal: it is sent although they left every list.
+    let proposal = testing::fields("leaves@example.org", "We will do it.");
+    let response = world
+        .app
+        .handle(testing::post(testing::encode(&proposal)))
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        body(&response)
+    );
+    let mails = world.new_mail(&mut count).await;
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.to == "leaves@example.org" && m.subject.starts_with("Receipt")),
+        "{mails:?}"
+    );
+
+    // A proponent hears about an addendum, then leaves the opportunity from that mail while
+    // the next one is queued: it is cancelled too.
+    let proposal = testing::fields("stays@example.org", "We will do it too.");
+    let response = world
+        .app
+        .handle(testing::post(testing::encode(&proposal)))
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        body(&response)
+    );
+    world.new_mail(&mut count).await;
+    with_addendum(&mut registry, "First addendum.");
+    world.build(registry.clone()).await;
+    let first = world.new_mail(&mut count).await;
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert_eq!(first[0].to, "stays@example.org");
+    with_addendum(&mut registry, "Second addendum.");
+    assert_eq!(world.build(registry).await.mails, 1);
+    let queued = store.pending_mail(10).await.unwrap();
+    let response = world.app.handle(one_click(&first[0])).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(world.new_mail(&mut count).await.is_empty());
+    let mail = store.mail(&queued[0]).await.unwrap().expect("kept");
+    assert_eq!(mail.state, MailState::Cancelled);
+    assert_eq!(
+        mail.last_error.as_deref(),
+        Some("proponent left the opportunity's notices")
+    );
 }
