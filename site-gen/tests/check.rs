@@ -205,6 +205,18 @@ fn add_mistakes(root: &Path) -> Vec<(String, usize)> {
             2,
         ),
         ("only-delimiters", b"---\n---\n".to_vec(), 1),
+        (
+            // An anchored list of 1,000 strings aliased 50,000 times expands to 50 million
+            // strings (gigabytes; an allocation abort): refused at the anchor, never expanded.
+            "alias-bomb",
+            format!(
+                "---\ntitle: \"Bomb\"\nskills: &a [{}]\nteaser: [{}]\n---\n",
+                "\"x\",".repeat(1_000),
+                "*a,".repeat(50_000)
+            )
+            .into_bytes(),
+            3,
+        ),
     ];
     for (name, bytes, line) in hostile {
         add(opportunity(name), bytes, line);

@@ -156,6 +156,8 @@ struct Ids {
     /// For each base, the suffix to try next: 10,000 equal headings take linear time instead
     /// of trying `-2`, `-3`… from the start for each.
     next: HashMap<String, usize>,
+    /// Candidate ids tried so far: what the tests bound to prove the work is linear.
+    tries: usize,
 }
 
 /// A slug for `title` not used yet in this page (`-2`, `-3`… appended on repeats).
@@ -164,6 +166,7 @@ fn unique_id(title: &str, ids: &mut Ids) -> String {
         slug if slug.is_empty() => "section".to_string(),
         slug => slug,
     };
+    ids.tries += 1;
     if ids.used.insert(base.clone()) {
         return base;
     }
@@ -171,6 +174,7 @@ fn unique_id(title: &str, ids: &mut Ids) -> String {
     loop {
         let id = format!("{base}-{n}");
         *n += 1;
+        ids.tries += 1;
         if ids.used.insert(id.clone()) {
             return id;
         }
@@ -217,6 +221,19 @@ mod tests {
         assert_eq!(ids, ["intro", "the-problem", "details", "the-problem-2"]);
         assert_eq!(out.toc[1].title, "The problem");
         assert_eq!(out.toc[2].level, 3);
+    }
+
+    #[test]
+    fn heading_ids_are_unique_in_linear_work() {
+        let mut ids = Ids::default();
+        // A heading that looks like a repeat's id comes first: the repeats skip it.
+        assert_eq!(unique_id("Step 2", &mut ids), "step-2");
+        let given: Vec<String> = (0..10_000).map(|_| unique_id("Step", &mut ids)).collect();
+        assert_eq!(given[..3], ["step", "step-3", "step-4"]);
+        assert_eq!(given.iter().collect::<HashSet<_>>().len(), 10_000);
+        // Trying -2, -3… from the start for each repeat made 50 million tries.
+        // Two tries per repeat (the base, then its next suffix).
+        assert!(ids.tries <= 2 * 10_000 + 1, "{} tries", ids.tries);
     }
 
     #[test]
