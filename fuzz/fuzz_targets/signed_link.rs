@@ -14,6 +14,7 @@ fuzz_target!(|input: (&str, &str, u32)| {
         signing_key: "fuzz secret".into(),
         ip_hash_key: "fuzz ip key".into(),
         after_submit: functions::AfterSubmit::Nothing,
+        site_url: None,
     };
     let registry = testing::registry();
     let request = |target: &str| http::Request::get(target).body(Bytes::new());
