@@ -13,6 +13,19 @@ use lambda_http::{Body, RequestExt};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
+/// A function's cold start, shared by every binary that reads [`Settings`]: logging, the SDK
+/// configuration, then the settings with their secrets. Built once per instance and shared by
+/// every invocation; the error names the function and, in plain words (Display, not Debug),
+/// the variable or secret that is missing.
+pub async fn start(function: &str) -> Result<(SdkConfig, Settings), lambda_runtime::Error> {
+    lambda_runtime::tracing::init_default_subscriber();
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let settings = Settings::load(&sdk)
+        .await
+        .map_err(|e| lambda_runtime::Error::from(format!("{function}: {e}")))?;
+    Ok((sdk, settings))
+}
+
 /// The AWS-backed app: DynamoDB store, SES mailer, registry file, settings from the environment.
 pub fn app(sdk: &SdkConfig, settings: &Settings) -> App {
     let store = Arc::new(DynamoStore::new(

@@ -5,18 +5,13 @@
 //! LINK_SIGNING_KEY, IP_HASH_KEY, optionally SES_CONFIGURATION_SET): the sign-in links it mails
 //! are verified by `submit-proposal` with the same secret (LINK_SIGNING_KEY).
 
-use aws_config::BehaviorVersion;
-use functions::aws::{Settings, lambda};
+use functions::aws::lambda;
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 use serde_json::{Value, json};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    lambda_runtime::tracing::init_default_subscriber();
-    let sdk = aws_config::load_defaults(BehaviorVersion::latest()).await;
-    let settings = Settings::load(&sdk)
-        .await
-        .map_err(|e| Error::from(format!("invite-owners: {e}")))?;
+    let (sdk, settings) = lambda::start("invite-owners").await?;
     let app = lambda::app(&sdk, &settings);
     let app = &app;
     lambda_runtime::run(service_fn(move |_: LambdaEvent<Value>| async move {

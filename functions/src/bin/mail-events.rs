@@ -4,19 +4,14 @@
 //! Environment: PROPOSALS_TABLE and LINK_SIGNING_KEY (subscriber ids are keyed with it), plus
 //! the variables every function gets (see infra/template.yaml).
 
-use aws_config::BehaviorVersion;
-use functions::aws::{DynamoStore, Settings};
+use functions::aws::{DynamoStore, lambda};
 use jiff::Timestamp;
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 use serde_json::{Value, json};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    lambda_runtime::tracing::init_default_subscriber();
-    let sdk = aws_config::load_defaults(BehaviorVersion::latest()).await;
-    let settings = Settings::load(&sdk)
-        .await
-        .map_err(|e| Error::from(format!("mail-events: {e}")))?;
+    let (sdk, settings) = lambda::start("mail-events").await?;
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), &settings.table);
     let (store, key) = (&store, settings.signing_key.as_str());
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {

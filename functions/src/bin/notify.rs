@@ -6,18 +6,13 @@
 //! Environment: the same as `submit-proposal` (PROPOSALS_TABLE, MAIL_FROM, REGISTRY_PATH,
 //! LINK_SIGNING_KEY: subscriber ids and links are keyed with it).
 
-use aws_config::BehaviorVersion;
-use functions::aws::{Settings, lambda};
+use functions::aws::lambda;
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 use serde_json::{Value, json};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    lambda_runtime::tracing::init_default_subscriber();
-    let sdk = aws_config::load_defaults(BehaviorVersion::latest()).await;
-    let settings = Settings::load(&sdk)
-        .await
-        .map_err(|e| Error::from(format!("notify: {e}")))?;
+    let (sdk, settings) = lambda::start("notify").await?;
     let app = lambda::app(&sdk, &settings);
     let app = &app;
     lambda_runtime::run(service_fn(move |_event: LambdaEvent<Value>| async move {

@@ -6,19 +6,12 @@
 //! SES_CONFIGURATION_SET and the ORIGIN_SECRET secret (requests without it are refused); AWS
 //! clients follow the usual `AWS_*` variables (`AWS_ENDPOINT_URL` points them at an emulator).
 
-use aws_config::BehaviorVersion;
-use functions::aws::{Settings, lambda};
+use functions::aws::lambda;
 use lambda_http::{Error, Request, service_fn};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    lambda_http::tracing::init_default_subscriber();
-    // Built once per instance (cold start), shared by every invocation.
-    let sdk = aws_config::load_defaults(BehaviorVersion::latest()).await;
-    // Display, not Debug: the log line names the missing variable or secret in plain words.
-    let settings = Settings::load(&sdk)
-        .await
-        .map_err(|e| Error::from(format!("submit-proposal: {e}")))?;
+    let (sdk, settings) = lambda::start("submit-proposal").await?;
     let app = lambda::app(&sdk, &settings);
     let app = &app;
     let origin_secret = settings.origin_secret.as_deref();
