@@ -5,7 +5,7 @@
 //! nothing before the deadline → serve restarted with `--now` past the deadline (same `.local/`
 //! store) → one invitation mail → sign in from its link → score both remaining proposals → totals
 //! and ranks → CSV export. With JavaScript on, the new pages also pass axe-core and the Nu HTML
-//! Checker.
+//! Checker. The same page path for a proposal held as suspected spam (issue 13) follows.
 
 use end_to_end::checks::{assert_none, axe, vnu};
 use end_to_end::harness::browser::{Browser, Js};
@@ -290,4 +290,118 @@ async fn sealed_proposals_to_a_ranked_export_with_javascript() -> anyhow::Result
 #[tokio::test]
 async fn sealed_proposals_to_a_ranked_export_without_javascript() -> anyhow::Result<()> {
     journey(Js::Disabled).await
+}
+
+/// Issue 13's honeypot, tried as a person whose autofill extension fills every field: the
+/// proposal is kept and the page says it is held for a check (no false success, no receipt
+/// mail); after the deadline the owner finds it under "Suspected spam" and moves it into the
+/// evaluation, which the audit trail records.
+async fn held_journey(js: Js) -> anyhow::Result<()> {
+    let checked = js == Js::Enabled;
+    let pages = artifact_dir("e2e").join(format!("held-pages-{js:?}"));
+    let _ = std::fs::remove_dir_all(&pages);
+    std::fs::create_dir_all(&pages)?;
+    let mut problems = Vec::new();
+
+    let server = Server::start_at(Site::copy_of_repo(), Some(NOW), free_port())?;
+    let (slug, deadline) = next_to_close(&server);
+    let owner = owner_email(&slug);
+    let browser = Browser::start(js).await?;
+    browser
+        .goto(&server.url(&format!("/opportunities/{slug}/")))
+        .await?;
+    journey::fill_form(&browser, "dee@example.com").await?;
+    browser
+        .eval(
+            "document.querySelector('input[name=website]').value = 'https://dee.example';",
+            vec![],
+        )
+        .await?;
+    journey::submit(&browser).await?;
+    wait_for_text(&browser, "held for a check").await?;
+    let text = browser.page_text().await?;
+    let first_line = PROPOSAL_TEXT.lines().next().unwrap_or_default();
+    assert!(
+        text.contains(first_line),
+        "a copy of what was sent:\n{text}"
+    );
+    assert!(!text.contains("received and saved"), "no false success");
+    if checked {
+        problems.extend(axe::violations(&browser, "held page").await?);
+        std::fs::write(pages.join("held.html"), browser.client().source().await?)?;
+    }
+    let outbox = server.site().outbox();
+    assert!(
+        !read_outbox(&outbox)?
+            .iter()
+            .any(|m| m.is_to("dee@example.com")),
+        "no receipt to an address a program may have typed"
+    );
+
+    let site = server.stop();
+    let after = deadline.checked_add(jiff::Span::new().days(1))?.to_string();
+    let server = Server::start_at(site, Some(&after), free_port())?;
+    let invitations = wait_for_mail(&outbox, &[&owner], 1).await?;
+    let invitation = invitations
+        .iter()
+        .find(|m| m.is_to(&owner))
+        .expect("an invitation");
+    browser
+        .goto(&link(invitation, "/api/owner/session?t="))
+        .await?;
+    click_css(&browser, "form[method=post] [type=submit]").await?;
+    journey::wait_for_path(&browser, "/api/owner/evaluations").await?;
+    browser
+        .goto(&server.url(&format!("/api/owner/evaluations/{slug}")))
+        .await?;
+    wait_for_text(&browser, "Suspected spam (1)").await?;
+    let client = browser.client();
+    assert!(
+        client
+            .find_all(Locator::Css("section.evaluated"))
+            .await?
+            .is_empty()
+    );
+    if checked {
+        problems.extend(axe::violations(&browser, "evaluation with suspected spam").await?);
+        let cookie = client.get_named_cookie("cwu_owner").await?;
+        let page = http::get_with_cookie(
+            server.port(),
+            &format!("/api/owner/evaluations/{slug}"),
+            &format!("cwu_owner={}", cookie.value()),
+        )?;
+        save(&pages, "evaluation-held", &page)?;
+    }
+    click_css(&browser, "section.held button[type=submit]").await?;
+    wait_for_text(&browser, "moved into the evaluation").await?;
+    assert_eq!(
+        client
+            .find_all(Locator::Css("section.evaluated"))
+            .await?
+            .len(),
+        1,
+        "admitted into the evaluation"
+    );
+    assert!(
+        client
+            .find_all(Locator::Css("section.held"))
+            .await?
+            .is_empty()
+    );
+    browser.quit().await?;
+    if checked {
+        problems.extend(vnu::errors(&[&pages])?);
+    }
+    assert_none("held proposal pages: axe and Nu HTML Checker", &problems);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_filled_honeypot_is_held_then_admitted_with_javascript() -> anyhow::Result<()> {
+    held_journey(Js::Enabled).await
+}
+
+#[tokio::test]
+async fn a_filled_honeypot_is_held_then_admitted_without_javascript() -> anyhow::Result<()> {
+    held_journey(Js::Disabled).await
 }

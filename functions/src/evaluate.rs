@@ -195,6 +195,7 @@ async fn render(
         Err(error) => return unavailable(registry, &error),
     };
     let sheet = Sheet::replay(&events);
+    let (proposals, held) = crate::quarantine::split(proposals, &sheet);
     match view {
         View::Csv => return crate::export::csv(opportunity, &proposals, &sheet),
         View::Json => return crate::export::json(opportunity, &proposals, &sheet),
@@ -222,6 +223,8 @@ async fn render(
         ),
         None => (StatusCode::OK, String::new()),
     };
+    let editable = opportunity.status_at(now) == Status::UnderEvaluation;
+    let held_html = crate::quarantine::section_html(session, opportunity, &held, editable);
     let main = page_html(
         session,
         registry,
@@ -230,6 +233,7 @@ async fn render(
         withdrawn,
         &sheet,
         &error_html,
+        &held_html,
         now,
     );
     let title = if error.is_some() {
@@ -249,6 +253,7 @@ fn page_html(
     withdrawn: usize,
     sheet: &Sheet,
     error_html: &str,
+    held_html: &str,
     now: Timestamp,
 ) -> String {
     let e = escape_html;
@@ -331,6 +336,7 @@ fn page_html(
     for p in proposals {
         proposal_html(&mut html, session, opportunity, p, sheet, editable);
     }
+    html.push_str(held_html);
     // The audit trail.
     html.push_str(r#"<h2 id="audit">Audit trail</h2><p>Every change to the scores, notes and disqualifications, oldest first. Entries cannot be edited or deleted.</p>"#);
     if sheet.audit.is_empty() {
@@ -606,7 +612,17 @@ pub async fn change(
             Err(error) => return unavailable(registry, &error),
         };
         let sheet = Sheet::replay(&events);
-        let wanted = match changes(&form, opportunity, &sheet, &reference) {
+        // Held proposals can only be admitted; the others only scored.
+        let (scored, held) = crate::quarantine::split(proposals.clone(), &sheet);
+        let admit = crate::quarantine::change(form.get("action").map_or("", String::as_str));
+        let among = if admit.is_some() { &held } else { &scored };
+        if !among.iter().any(|p| p.reference() == reference) {
+            return refuse(EvaluationError::UnknownProposal).await;
+        }
+        let wanted = match admit
+            .map(|c| Ok(vec![c]))
+            .unwrap_or_else(|| changes(&form, opportunity, &sheet, &reference))
+        {
             Ok(wanted) => wanted,
             Err(error) => return refuse(error).await,
         };

@@ -48,6 +48,7 @@ pub mod notify;
 pub mod outbox;
 pub mod owner;
 pub mod paced;
+pub mod quarantine;
 pub mod receipt;
 pub mod record;
 pub mod registry_source;

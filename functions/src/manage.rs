@@ -28,6 +28,9 @@ use http::{Request, Response, StatusCode};
 use jiff::Timestamp;
 use serde::Deserialize;
 
+/// Said on the page of a proposal held as suspected spam ([`crate::quarantine`]).
+const HELD: &str = " It is held apart as possible spam, because the form's hidden field was filled in when it was first sent: after the deadline the product owner reads held proposals and moves each one sent by a person into the evaluation.";
+
 /// The proposal a manage link points at.
 struct Target<'a> {
     token: String,
@@ -147,8 +150,9 @@ fn view(
             "You withdrew this proposal: it will not be evaluated. Below is the version you withdrew.".to_owned()
         } else {
             format!(
-                "This is the version that will be evaluated. Proposals close {}.",
-                e(&when::display(o.proposal_deadline))
+                "This is the version that will be evaluated. Proposals close {}.{}",
+                e(&when::display(o.proposal_deadline)),
+                if p.suspected_spam { HELD } else { "" }
             )
         },
     );

@@ -18,6 +18,8 @@ pub struct Submitter {
     pub client_ip_hash: Option<String>,
     /// The `User-Agent`, one line, cut to 512 characters.
     pub user_agent: Option<String>,
+    /// Whether the post filled the form's honeypot (see [`StoredProposal::suspected_spam`]).
+    pub filled_honeypot: bool,
 }
 
 /// The outcome of [`record`] and [`withdraw`].
@@ -110,6 +112,9 @@ pub async fn record(
             user_agent: submitter.user_agent.clone(),
             content_hash: hash.clone(),
             withdrawn_at: None,
+            // Held stays held: only the owner's Admit event moves a proposal out.
+            suspected_spam: submitter.filled_honeypot
+                || current.as_ref().is_some_and(|c| c.suspected_spam),
         };
         let outbox = mails(&proposal)?;
         match store.put_version(expected, &proposal, &outbox).await {

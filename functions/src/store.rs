@@ -57,6 +57,11 @@ pub struct StoredProposal {
     /// a withdrawn proposal is not evaluated; a later version submits it again.
     #[serde(default)]
     pub withdrawn_at: Option<Timestamp>,
+    /// Sent from the public form with its hidden `website` field (the honeypot) filled in:
+    /// kept, but held apart as suspected spam until the owner moves it into the evaluation
+    /// (an [`cwu_domain::evaluation::Change::Admit`] event). Later versions keep the mark.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub suspected_spam: bool,
 }
 
 impl StoredProposal {

@@ -2,13 +2,14 @@
 //! receipt, or a page saying exactly what went wrong.
 //!
 //! Order of checks (first failure wins): size 413, content type 415, encoding 400, unknown
-//! opportunity 404, not accepting proposals by this function's clock 410, honeypot, field
-//! rules 422, storage 503.
+//! opportunity 404, not accepting proposals by this function's clock 410, field rules 422,
+//! storage 503.
 //!
-//! **Spam.** A filled honeypot (`website`) means a bot: the handler answers exactly as for a
-//! success (303 to a receipt page for a made-up id) so the bot learns nothing, but stores and
-//! mails nothing and logs one line. People never see the field (visually hidden, out of the
-//! tab order, `aria-hidden`, `autocomplete=off`), so a person is not caught by it.
+//! **Spam.** A filled honeypot (`website`) most likely means a program, but an autofill
+//! extension can fill it for a person: the proposal is stored, held as suspected spam and
+//! answered with an honest 202 "held for a check" page instead of the receipt
+//! ([`crate::quarantine`]). People never see the field (visually hidden, out of the tab
+//! order, `aria-hidden`, `autocomplete=off`).
 
 mod pages;
 
@@ -75,6 +76,7 @@ pub fn submitter(request: &Request<Bytes>, secret: &str) -> Submitter {
     Submitter {
         client_ip_hash: ip.map(|ip| hash_ip(secret, ip)),
         user_agent,
+        filled_honeypot: false,
     }
 }
 
@@ -105,11 +107,6 @@ pub async fn submit(
     if !status.accepts_proposals() {
         return closed(registry, opportunity, &form, now);
     }
-    if form.is_spam() {
-        eprintln!("functions: honeypot filled for {slug}; treated as spam, nothing stored");
-        let fake = crate::ids::ulid_at(now);
-        return crate::response::see_other(&receipt::url(&config.signing_key, slug, &fake, 1));
-    }
     let fields = match form.validate(&registry.site.terms_version) {
         Ok(fields) => fields,
         Err(errors) => return invalid(registry, opportunity, &form, &errors),
@@ -124,6 +121,9 @@ pub async fn submit(
         )
     };
     let build_mails = |proposal: &StoredProposal| {
+        if proposal.suspected_spam {
+            return Ok(Vec::new()); // see crate::quarantine: no mail to a typed address
+        }
         crate::compose_mail::receipt(
             proposal,
             opportunity,
@@ -133,7 +133,13 @@ pub async fn submit(
         )
         .map(|mail| vec![mail])
     };
-    let submitter = submitter(request, &config.ip_hash_key);
+    let submitter = Submitter {
+        filled_honeypot: form.is_spam(),
+        ..submitter(request, &config.ip_hash_key)
+    };
+    if submitter.filled_honeypot {
+        eprintln!("functions: honeypot filled for {slug}; held as suspected spam");
+    }
     match record(
         store,
         fields,
@@ -163,6 +169,9 @@ pub async fn submit(
                 Err(error) => eprintln!("functions: reminder for {slug} not composed: {error}"),
             }
             already_submitted(registry, opportunity, &form)
+        }
+        Ok(recorded) if recorded.proposal().suspected_spam => {
+            crate::quarantine::received(registry, opportunity, recorded.proposal())
         }
         Ok(recorded) => {
             if let Recorded::New(_, mails) = &recorded {
@@ -409,17 +418,22 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn spam_looks_like_success_but_nothing_is_kept() {
+    async fn a_filled_honeypot_is_kept_held_and_said_so() {
         let s = setup();
         let response = s
             .app()
             .handle(post(with(&[(field::HONEYPOT, "http://spam.test")])))
             .await;
-        assert_eq!(response.status(), StatusCode::SEE_OTHER);
-        let location = response.headers()[header::LOCATION].to_str().unwrap();
-        assert!(location.starts_with("/api/proposals/receipt?"));
-        assert!(s.store.proposals(OPEN).await.unwrap().is_empty());
-        assert!(s.store.pending_mail(10).await.unwrap().is_empty());
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+        assert_secure(&response);
+        let html = text(&response);
+        assert!(html.contains("held for a check") && html.contains("My proposal."));
+        let stored = s.store.proposals(OPEN).await.unwrap();
+        assert!(stored.len() == 1 && stored[0].suspected_spam);
+        assert!(
+            s.store.pending_mail(10).await.unwrap().is_empty(),
+            "no receipt"
+        );
         assert!(s.mailer.sent().is_empty());
     }
 

@@ -102,11 +102,11 @@ pub fn post_to(uri: &str, pairs: &[(&str, String)], cookie: Option<&str>) -> Req
         .expect("a valid request")
 }
 
-fn status_of(response: &Response<Bytes>, expected: StatusCode) {
+pub(super) fn status_of(response: &Response<Bytes>, expected: StatusCode) {
     assert_eq!(response.status(), expected, "{}", text(response));
 }
 
-fn mails_of(mailer: &RecordingMailer, kind: MailKind) -> Vec<OutboxMail> {
+pub(super) fn mails_of(mailer: &RecordingMailer, kind: MailKind) -> Vec<OutboxMail> {
     mailer
         .sent()
         .into_iter()
@@ -114,7 +114,7 @@ fn mails_of(mailer: &RecordingMailer, kind: MailKind) -> Vec<OutboxMail> {
         .collect()
 }
 
-fn key(email: &str) -> ProposalKey {
+pub(super) fn key(email: &str) -> ProposalKey {
     ProposalKey {
         opportunity: OPEN.into(),
         email: email.into(),

@@ -7,6 +7,7 @@
 
 mod fakes;
 mod fixtures;
+mod held;
 mod journey;
 
 pub use fakes::{RecordingMailer, UnavailableStore};
@@ -14,6 +15,7 @@ pub use fixtures::{
     CANCELLED, CLOSED, MAIL_FROM, NOW, OPEN, OWNER_EMAIL, TERMS, app_at, encode, fields, now, post,
     registry, text,
 };
+pub use held::*;
 pub use journey::*;
 
 use crate::app::App;
@@ -384,7 +386,12 @@ pub async fn hostile_bodies_are_refused_safely(store: Arc<dyn ProposalStore>) {
     // Accepted: markup or line breaks in the free text (escaped wherever shown). Names refuse
     // both: `<` and `>` could pose as an address in the owner's mail.
     let accepted = store.proposals(OPEN).await.expect("list");
-    assert_eq!(accepted.len(), 4);
+    assert_eq!(
+        accepted.len(),
+        6,
+        "proposal, comments and the held honeypot cases"
+    );
+    assert_eq!(accepted.iter().filter(|p| p.suspected_spam).count(), 2);
     assert!(accepted.iter().all(|p| !p.fields.legal_name.contains('\n')));
     for mail in mailer.sent() {
         let (headers, body) = mail.raw.split_once("\r\n\r\n").unwrap_or_default();
@@ -462,8 +469,8 @@ pub async fn hostile_bodies_are_refused_safely(store: Arc<dyn ProposalStore>) {
 fn hostile_status(name: &str) -> StatusCode {
     match name {
         n if n == field::OPPORTUNITY => StatusCode::NOT_FOUND,
-        // The honeypot: answered like a success, nothing stored.
-        n if n == field::HONEYPOT => StatusCode::SEE_OTHER,
+        // The honeypot: stored, held as suspected spam, and said so (202).
+        n if n == field::HONEYPOT => StatusCode::ACCEPTED,
         n if n == field::PROPOSAL || n == field::COMMENTS => StatusCode::SEE_OTHER,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
@@ -489,6 +496,7 @@ macro_rules! behaviour_scenarios {
             owner_scores_ranks_and_exports,
             hostile_evaluation_requests_change_nothing,
             sign_in_reveals_nobody_and_is_limited,
+            suspected_spam_is_held_apart,
         );
     };
 }

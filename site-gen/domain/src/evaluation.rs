@@ -82,6 +82,9 @@ pub enum Change {
     },
     /// Takes a disqualification back.
     Reinstate,
+    /// Moves a proposal held as suspected spam (its form's hidden field was filled in) into
+    /// the evaluation: the owner judged a person sent it.
+    Admit,
 }
 
 impl Change {
@@ -190,6 +193,8 @@ pub struct Row {
     pub note: String,
     /// The reason, while disqualified.
     pub disqualified: Option<String>,
+    /// Whether the owner moved it out of the suspected spam into the evaluation.
+    pub admitted: bool,
 }
 
 impl Row {
@@ -271,6 +276,14 @@ impl Sheet {
                     "Disqualified".to_owned(),
                     old.map_or_else(|| "no".to_owned(), |r| format!("yes: {r}")),
                     "no".to_owned(),
+                )
+            }
+            Change::Admit => {
+                row.admitted = true;
+                (
+                    "Suspected spam".to_owned(),
+                    "held apart".to_owned(),
+                    "moved into the evaluation".to_owned(),
                 )
             }
         };
@@ -448,5 +461,17 @@ mod tests {
         assert_eq!(fifth.event.seq, 5);
         assert_eq!((fifth.old.as_str(), fifth.new.as_str()), ("40.00", "39.50"));
         assert_eq!(sheet.audit[6].new, "yes: late");
+    }
+
+    #[test]
+    fn admitting_a_held_proposal_is_audited() {
+        let sheet = Sheet::replay(&[event(1, "S", Change::Admit)]);
+        assert!(sheet.row("S").admitted);
+        assert!(!sheet.row("A").admitted);
+        let line = &sheet.audit[0];
+        assert_eq!(
+            (line.what.as_str(), line.old.as_str(), line.new.as_str()),
+            ("Suspected spam", "held apart", "moved into the evaluation")
+        );
     }
 }
