@@ -224,7 +224,7 @@ async fn render(
         None => (StatusCode::OK, String::new()),
     };
     let editable = opportunity.status_at(now) == Status::UnderEvaluation;
-    let held_html = crate::quarantine::section_html(session, opportunity, &held, editable);
+    let held_html = crate::quarantine::section_html(&session.csrf, opportunity, &held, editable);
     let main = page_html(
         session,
         registry,

@@ -14,7 +14,6 @@
 //! each into the evaluation: an append-only [`Change::Admit`] event, shown in the audit trail.
 
 use crate::compose_mail::{proponent, proposal_rows, proposal_texts};
-use crate::owner::Session;
 use crate::response::page;
 use crate::store::StoredProposal;
 use bytes::Bytes;
@@ -95,9 +94,10 @@ pub fn received(
 }
 
 /// The evaluation page's "Suspected spam" section (empty when nothing is held): each held
-/// proposal whole, with a form moving it into the evaluation when `editable`.
+/// proposal whole, with a form (carrying the session's `csrf` token) moving it into the
+/// evaluation when `editable`.
 pub fn section_html(
-    session: &Session,
+    csrf: &str,
     opportunity: &RegistryEntry,
     held: &[StoredProposal],
     editable: bool,
@@ -123,7 +123,7 @@ pub fn section_html(
             html,
             r#"<form method="post" action="{action}#p-{r}"><input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="proposal" value="{r}"><input type="hidden" name="action" value="{ADMIT}"><button type="submit"{disabled}>Move into the evaluation</button></form></section>"#,
             action = e(&urls::evaluation(&opportunity.slug)),
-            csrf = e(&session.csrf),
+            csrf = e(csrf),
         );
     }
     html
