@@ -9,6 +9,7 @@ mod fakes;
 mod fixtures;
 mod held;
 mod journey;
+mod refusals;
 
 pub use fakes::{RecordingMailer, UnavailableStore};
 pub use fixtures::{
@@ -17,6 +18,7 @@ pub use fixtures::{
 };
 pub use held::*;
 pub use journey::*;
+pub use refusals::*;
 
 use crate::app::App;
 use crate::config::AfterSubmit;
@@ -497,6 +499,8 @@ macro_rules! behaviour_scenarios {
             hostile_evaluation_requests_change_nothing,
             sign_in_reveals_nobody_and_is_limited,
             suspected_spam_is_held_apart,
+            bad_manage_links_say_what_to_do,
+            sign_in_is_limited_per_client,
         );
     };
 }
