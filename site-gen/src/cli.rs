@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::cmd::{self, check};
+use crate::content::LoadOptions;
 use crate::render::BuildOptions;
 
 /// Builds, checks and serves the Code With Us site.
@@ -44,6 +45,10 @@ pub struct BuildArgs {
     /// Include draft opportunities.
     #[arg(long)]
     pub drafts: bool,
+    /// The public outcomes file (awards, acceptances, payments); defaults to
+    /// `.local/outcomes.json` in the site when it exists.
+    #[arg(long)]
+    pub outcomes: Option<PathBuf>,
 }
 
 /// `check` options.
@@ -59,6 +64,10 @@ pub struct CheckArgs {
     /// checked at (RFC 3339 or a date); defaults to SOURCE_DATE_EPOCH or the clock.
     #[arg(long, value_parser = parse_now)]
     pub now: Option<Timestamp>,
+    /// The public outcomes file (awards, acceptances, payments); defaults to
+    /// `.local/outcomes.json` in the site when it exists.
+    #[arg(long)]
+    pub outcomes: Option<PathBuf>,
 }
 
 /// Output formats for `check` (the command line's names for [`check::Format`]).
@@ -119,6 +128,7 @@ impl BuildArgs {
         Ok(BuildOptions {
             now: cmd::build_now(self.now)?,
             drafts: self.drafts,
+            outcomes: self.outcomes.clone(),
         })
     }
 }
@@ -131,8 +141,13 @@ impl Cli {
             Command::Build(args) => args
                 .options()
                 .and_then(|options| cmd::build::run(root, &options)),
-            Command::Check(args) => cmd::build_now(args.now)
-                .and_then(|now| check::run(root, args.drafts, now, args.format.into())),
+            Command::Check(args) => cmd::build_now(args.now).and_then(|now| {
+                let options = LoadOptions {
+                    drafts: args.drafts,
+                    outcomes: args.outcomes,
+                };
+                check::run(root, options, now, args.format.into())
+            }),
             Command::Serve(args) => args
                 .build
                 .options()

@@ -17,6 +17,7 @@ fn options(drafts: bool) -> BuildOptions {
     BuildOptions {
         now: cwu_domain::when::parse_moment(NOW).unwrap(),
         drafts,
+        outcomes: None,
     }
 }
 
@@ -157,9 +158,9 @@ fn each_opportunity_shows_its_status_and_the_form_only_while_open() {
             "{}: scoring table",
             o.slug
         );
-        if let Some(award) = &o.award {
+        if let Some(outcome) = &o.outcome {
             assert!(
-                html.contains(&format!("Awarded to {}", award.proponent)),
+                html.contains(&format!("Awarded to {}", outcome.awarded.proponent)),
                 "{}",
                 o.slug
             );
@@ -171,11 +172,14 @@ fn each_opportunity_shows_its_status_and_the_form_only_while_open() {
             assert!(html.contains("under evaluation"), "{}", o.slug);
         }
     }
-    assert_eq!(
-        seen.len(),
-        cwu_domain::Status::ALL.len(),
-        "examples cover every status: {seen:?}"
-    );
+    // Accepted and Paid are recorded only in the outcomes file, and both awarded examples have
+    // started (tests/outcomes.rs covers those three).
+    use cwu_domain::Status::{Accepted, Awarded, Paid};
+    let expected: HashSet<_> = cwu_domain::Status::ALL
+        .into_iter()
+        .filter(|s| ![Awarded, Accepted, Paid].contains(s))
+        .collect();
+    assert_eq!(seen, expected, "examples cover every other status");
 }
 
 #[test]

@@ -14,6 +14,7 @@ fn at(now: &str) -> BuildOptions {
     BuildOptions {
         now: cwu_domain::when::parse_moment(now).unwrap(),
         drafts: false,
+        outcomes: None,
     }
 }
 

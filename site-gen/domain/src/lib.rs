@@ -14,7 +14,7 @@
 //! let deadline = when::parse_moment("2027-03-12").unwrap();
 //! let before = when::parse_moment("2027-03-12T15:59").unwrap();
 //! // No `published` date: public as soon as it is published.
-//! let at = |now| Status::at(Lifecycle::Published, None, deadline, false, now);
+//! let at = |now| Status::at(Lifecycle::Published, None, deadline, None, now);
 //! assert_eq!(at(before), Status::ClosingSoon);
 //! assert_eq!(at(deadline), Status::UnderEvaluation);
 //! assert_eq!(urls::opportunity("permit-api"), "/opportunities/permit-api/");
@@ -40,4 +40,4 @@ pub use money::Reward;
 pub use opportunity::{FrontMatter, Opportunity};
 pub use problem::{FieldPath, Problem, Segment};
 pub use registry::{Registry, RegistryEntry};
-pub use status::Status;
+pub use status::{Stage, Status};

@@ -6,7 +6,7 @@
 
 use crate::money::Reward;
 use crate::opportunity::{Addendum, Contact, Criterion, Lifecycle, Opportunity};
-use crate::status::Status;
+use crate::status::{Stage, Status};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -48,7 +48,9 @@ pub struct RegistryEntry {
     #[serde(default)]
     pub published: Option<Timestamp>,
     pub lifecycle: Lifecycle,
-    pub awarded: bool,
+    /// How far past the award it is, as recorded (award, acceptance, payment); `None` before.
+    #[serde(default)]
+    pub stage: Option<Stage>,
     pub evaluation_criteria: Vec<Criterion>,
     /// The GitHub issue for questions, once it exists.
     pub questions: Option<String>,
@@ -74,7 +76,7 @@ impl RegistryEntry {
             proposal_deadline: opportunity.proposal_deadline,
             published: opportunity.published,
             lifecycle: opportunity.lifecycle,
-            awarded: opportunity.award.is_some(),
+            stage: opportunity.stage().map(|(stage, _)| stage),
             evaluation_criteria: opportunity.evaluation_criteria.clone(),
             questions: opportunity.questions.clone(),
             skills: opportunity.skills.clone(),
@@ -85,13 +87,18 @@ impl RegistryEntry {
         }
     }
 
+    /// Whether the work was awarded (whatever happened since).
+    pub fn awarded(&self) -> bool {
+        self.stage.is_some()
+    }
+
     /// The status at `now`, by the caller's clock.
     pub fn status_at(&self, now: Timestamp) -> Status {
         Status::at(
             self.lifecycle,
             self.published,
             self.proposal_deadline,
-            self.awarded,
+            self.stage.map(|stage| (stage, self.start_date)),
             now,
         )
     }

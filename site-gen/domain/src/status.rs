@@ -1,8 +1,10 @@
-//! Statuses follow from dates: the clock, not an editor, closes an opportunity.
+//! Statuses follow from dates and recorded facts: the clock, not an editor, closes an
+//! opportunity, and the recorded award, acceptance and payment move it on from there.
 
 use crate::opportunity::{Lifecycle, Opportunity};
+use crate::outcome::Outcome;
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How long before its deadline an open opportunity counts as closing soon.
 pub const CLOSING_SOON_SECONDS: i64 = 7 * 24 * 3600;
@@ -17,30 +19,66 @@ pub enum Status {
     Open,
     /// Deadline passed, no award yet.
     UnderEvaluation,
-    /// Work assigned.
+    /// Work assigned; its start date is still ahead.
     Awarded,
+    /// Work assigned and its start date reached, not yet accepted.
+    InProgress,
+    /// The work was accepted: the acceptance criteria are met.
+    Accepted,
+    /// The fixed price was paid.
+    Paid,
     /// Withdrawn.
     Cancelled,
     /// Not published.
     Draft,
 }
 
+/// How far an opportunity has gone past its award, as recorded: what [`Status::at`] needs of an
+/// [`Outcome`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    /// Awarded, neither accepted nor paid yet.
+    Awarded,
+    /// The work was accepted.
+    Accepted,
+    /// The payment was made.
+    Paid,
+}
+
+impl Stage {
+    /// The furthest fact recorded in `outcome`.
+    pub fn of(outcome: &Outcome) -> Stage {
+        match (&outcome.accepted, &outcome.paid) {
+            (_, Some(_)) => Stage::Paid,
+            (Some(_), None) => Stage::Accepted,
+            (None, None) => Stage::Awarded,
+        }
+    }
+}
+
 impl Status {
-    /// The status from the publishing state, the publication date, deadline and award at
-    /// `now`. At the deadline itself proposals are closed. An opportunity published with a
-    /// future `published` date is scheduled: a draft until that moment.
+    /// The status from the publishing state, the publication date, deadline, recorded stage
+    /// and start date at `now`. At the deadline itself proposals are closed. An opportunity
+    /// published with a future `published` date is scheduled: a draft until that moment. An
+    /// awarded one is in progress from its start date until its acceptance is recorded.
     pub fn at(
         lifecycle: Lifecycle,
         published: Option<Timestamp>,
         proposal_deadline: Timestamp,
-        awarded: bool,
+        stage: Option<(Stage, Timestamp)>,
         now: Timestamp,
     ) -> Status {
         match lifecycle {
             Lifecycle::Draft => Status::Draft,
             Lifecycle::Published if published.is_some_and(|p| now < p) => Status::Draft,
             Lifecycle::Cancelled => Status::Cancelled,
-            Lifecycle::Published if awarded => Status::Awarded,
+            Lifecycle::Published if stage.is_some() => match stage {
+                Some((Stage::Paid, _)) => Status::Paid,
+                Some((Stage::Accepted, _)) => Status::Accepted,
+                Some((Stage::Awarded, start_date)) if now >= start_date => Status::InProgress,
+                _ => Status::Awarded,
+            },
             Lifecycle::Published if now >= proposal_deadline => Status::UnderEvaluation,
             Lifecycle::Published
                 if proposal_deadline.as_second() - now.as_second() <= CLOSING_SOON_SECONDS =>
@@ -63,6 +101,9 @@ impl Status {
             Status::Open => "Open",
             Status::UnderEvaluation => "Under evaluation",
             Status::Awarded => "Awarded",
+            Status::InProgress => "In progress",
+            Status::Accepted => "Accepted",
+            Status::Paid => "Paid",
             Status::Cancelled => "Cancelled",
             Status::Draft => "Draft",
         }
@@ -75,17 +116,23 @@ impl Status {
             Status::Open => "open",
             Status::UnderEvaluation => "under-evaluation",
             Status::Awarded => "awarded",
+            Status::InProgress => "in-progress",
+            Status::Accepted => "accepted",
+            Status::Paid => "paid",
             Status::Cancelled => "cancelled",
             Status::Draft => "draft",
         }
     }
 
     /// Every status, in board order.
-    pub const ALL: [Status; 6] = [
+    pub const ALL: [Status; 9] = [
         Status::ClosingSoon,
         Status::Open,
         Status::UnderEvaluation,
         Status::Awarded,
+        Status::InProgress,
+        Status::Accepted,
+        Status::Paid,
         Status::Cancelled,
         Status::Draft,
     ];
@@ -98,9 +145,16 @@ impl Opportunity {
             self.lifecycle,
             self.published,
             self.proposal_deadline,
-            self.award.is_some(),
+            self.stage(),
             now,
         )
+    }
+
+    /// The recorded stage past the award, with the start date ([`Status::at`]'s `stage`).
+    pub fn stage(&self) -> Option<(Stage, Timestamp)> {
+        self.outcome
+            .as_ref()
+            .map(|outcome| (Stage::of(outcome), self.start_date))
     }
 
     /// Whether it is published with a `published` date still after `now` (not public yet).
@@ -120,7 +174,7 @@ mod tests {
             Lifecycle::Published,
             None,
             deadline,
-            false,
+            None,
             now.parse().unwrap(),
         )
     }
@@ -146,20 +200,21 @@ mod tests {
     fn award_and_lifecycle_win_over_dates() {
         let deadline = parse_moment("2027-03-12").unwrap();
         let now: Timestamp = "2026-11-24T20:00:00Z".parse().unwrap();
+        let awarded = Some((Stage::Awarded, parse_moment("2027-04-01").unwrap()));
         assert_eq!(
-            Status::at(Lifecycle::Published, None, deadline, true, now),
+            Status::at(Lifecycle::Published, None, deadline, awarded, now),
             Status::Awarded
         );
         assert_eq!(
-            Status::at(Lifecycle::Cancelled, None, deadline, false, now),
+            Status::at(Lifecycle::Cancelled, None, deadline, None, now),
             Status::Cancelled
         );
         assert_eq!(
-            Status::at(Lifecycle::Draft, None, deadline, false, now),
+            Status::at(Lifecycle::Draft, None, deadline, None, now),
             Status::Draft
         );
         assert_eq!(
-            Status::at(Lifecycle::Published, None, deadline, false, now),
+            Status::at(Lifecycle::Published, None, deadline, None, now),
             Status::Open
         );
     }
@@ -173,12 +228,42 @@ mod tests {
                 Lifecycle::Published,
                 published,
                 deadline,
-                false,
+                None,
                 parse_moment(now).unwrap(),
             )
         };
         assert_eq!(status("2026-12-01T08:59"), Status::Draft);
         assert_eq!(status("2026-12-01T09:00"), Status::Open);
+    }
+
+    #[test]
+    fn past_the_award_the_start_date_and_recorded_facts_decide() {
+        let deadline = parse_moment("2027-03-12").unwrap();
+        let start = parse_moment("2027-04-01").unwrap(); // 4 PM Vancouver
+        let at = |stage, now: &str| {
+            Status::at(
+                Lifecycle::Published,
+                None,
+                deadline,
+                Some((stage, start)),
+                parse_moment(now).unwrap(),
+            )
+        };
+        assert_eq!(at(Stage::Awarded, "2027-04-01T15:59"), Status::Awarded);
+        assert_eq!(at(Stage::Awarded, "2027-04-01T16:00"), Status::InProgress);
+        // Recorded facts win over dates, even before the start date.
+        assert_eq!(at(Stage::Accepted, "2027-03-20"), Status::Accepted);
+        assert_eq!(at(Stage::Paid, "2027-03-20"), Status::Paid);
+        assert_eq!(
+            Status::at(
+                Lifecycle::Cancelled,
+                None,
+                deadline,
+                Some((Stage::Paid, start)),
+                start
+            ),
+            Status::Cancelled
+        );
     }
 
     #[test]

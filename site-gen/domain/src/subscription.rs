@@ -112,7 +112,7 @@ impl Announced {
             ),
             addenda: entry.addenda.len(),
             cancelled: entry.lifecycle == Lifecycle::Cancelled,
-            awarded: entry.awarded,
+            awarded: entry.awarded(),
         }
     }
 }

@@ -25,6 +25,8 @@ pub const FEED: &str = "/feeds/opportunities.xml";
 pub const CALENDAR: &str = "/opportunities.ics";
 /// What earlier builds announced (first publication dates, every skill that had a feed).
 pub const FEED_HISTORY: &str = "/feeds/history.json";
+/// The Open Contracting Data Standard release package of every public opportunity.
+pub const OCDS_RELEASES: &str = "/ocds/releases.json";
 /// The sitemap.
 pub const SITEMAP: &str = "/sitemap.xml";
 /// robots.txt.
@@ -81,13 +83,14 @@ pub fn evaluation_json(slug: &str) -> String {
 }
 
 /// The files every build writes whatever the content (theme files aside).
-pub fn fixed_files() -> [&'static str; 9] {
+pub fn fixed_files() -> [&'static str; 10] {
     [
         HOME,
         BOARD,
         FEED,
         FEED_HISTORY,
         CALENDAR,
+        OCDS_RELEASES,
         SITEMAP,
         ROBOTS,
         NOT_FOUND,
@@ -115,6 +118,12 @@ pub fn opportunity_calendar(slug: &str) -> String {
     format!("{}deadline.ics", opportunity(slug))
 }
 
+/// A public opportunity's Open Contracting Data Standard release package:
+/// `/opportunities/{slug}/ocds.json`.
+pub fn opportunity_ocds(slug: &str) -> String {
+    format!("{}ocds.json", opportunity(slug))
+}
+
 /// `path` on the site as a calendar subscription (`webcal://host/path`), which calendar apps
 /// subscribe to rather than import once.
 pub fn webcal(base_url: &str, path: &str) -> String {
@@ -126,12 +135,13 @@ pub fn webcal(base_url: &str, path: &str) -> String {
     format!("webcal://{rest}")
 }
 
-/// The files a published opportunity adds: its page, and each of its skills' page and feed.
+/// The files a published opportunity adds: its page, its open contracting data, and each of its
+/// skills' page and feed.
 pub fn opportunity_files<'a>(
     slug: &str,
     skill_slugs: impl IntoIterator<Item = &'a str>,
 ) -> Vec<String> {
-    let mut files = vec![opportunity(slug)];
+    let mut files = vec![opportunity(slug), opportunity_ocds(slug)];
     for skill_slug in skill_slugs {
         files.push(skill(skill_slug));
         files.push(skill_feed(skill_slug));
@@ -180,6 +190,7 @@ mod tests {
             opportunity_files("a", ["rust"]),
             [
                 "/opportunities/a/",
+                "/opportunities/a/ocds.json",
                 "/opportunities/skills/rust/",
                 "/feeds/skills/rust.xml"
             ]

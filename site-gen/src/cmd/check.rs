@@ -16,20 +16,26 @@ pub enum Format {
     Github,
 }
 
-/// Checks the content under `root` (drafts counted as published when `drafts`), with the clock
-/// rules at `now` (see [`content::schedule`]); exit status 1 when there is any error (warnings
-/// and notes are printed but pass).
-pub fn run(root: &Path, drafts: bool, now: Timestamp, format: Format) -> anyhow::Result<ExitCode> {
+/// Checks the content under `root` (drafts counted as published when `options.drafts`) with its
+/// outcomes file, with the clock rules at `now` (see [`content::schedule`]); exit status 1 when
+/// there is any error (warnings and notes are printed but pass).
+pub fn run(
+    root: &Path,
+    options: LoadOptions,
+    now: Timestamp,
+    format: Format,
+) -> anyhow::Result<ExitCode> {
     if !root.join("content").is_dir() {
         anyhow::bail!(
             "there is no `content/` folder in {}; run `site-gen check` in the site's folder or pass --root",
             root.display()
         );
     }
-    let options = LoadOptions { drafts };
     match content::load_with(root, options) {
         Ok(content) => {
-            let clock = content::schedule::check(root, &content, now);
+            let mut clock = content::schedule::check(root, &content, now);
+            clock.0.extend(content::outcomes::check(root, &content));
+            let clock = clock.sorted();
             print_diagnostics(root, format, &clock);
             if clock.has_errors() {
                 eprintln!("error: content check found {}", clock.summary());

@@ -423,7 +423,7 @@ pub fn entries(root: &Path, now: Timestamp) -> anyhow::Result<(String, Vec<Entry
                 proposal_deadline: o.proposal_deadline,
                 status,
                 questions: o.questions.clone(),
-                proponent: o.award.as_ref().map(|a| a.proponent.clone()),
+                proponent: o.outcome.as_ref().map(|a| a.awarded.proponent.clone()),
             }
         })
         .collect();

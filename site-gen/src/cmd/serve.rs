@@ -1,7 +1,8 @@
 //! `site-gen serve`: the whole product on one machine.
 //!
 //! Builds the site, serves `public/` on 127.0.0.1, mounts the proposal handlers (embedded store,
-//! `.eml` outbox) at `/api/`, watches `content/` and `themes/`, rebuilds on change and tells open
+//! `.eml` outbox) at `/api/`, watches `content/`, `themes/` and the outcomes file (written by the
+//! award handlers while it runs), rebuilds on change and tells open
 //! pages to reload over server-sent events. A failed rebuild keeps the last good site and shows
 //! the problems in an overlay on every page until the content is fixed. Rebuilds are incremental
 //! where they can be (see `serve/rebuild.rs`): a saved opportunity's page is rewritten and reloaded first.
@@ -62,7 +63,12 @@ pub fn run(
     handlers_now: Option<Timestamp>,
 ) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    runtime.block_on(serve(root.to_path_buf(), port, *options, handlers_now))?;
+    runtime.block_on(serve(
+        root.to_path_buf(),
+        port,
+        options.clone(),
+        handlers_now,
+    ))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -95,6 +101,7 @@ async fn serve(
         reload,
         runtime: tokio::runtime::Handle::current(),
     });
+    let outcomes = crate::content::outcomes::file(&root, options.outcomes.as_deref());
     let mut rebuilder = Rebuilder::new(&root, options);
     rebuilder.survive(&*server, Rebuilder::full);
     // Mail left pending by an earlier run (e.g. a crash) goes out now.
@@ -112,7 +119,7 @@ async fn serve(
         }
     });
 
-    let _watcher = watch(&root, rebuilder, Arc::clone(&server))?;
+    let _watcher = watch(&root, &outcomes, rebuilder, Arc::clone(&server))?;
 
     let app = Router::new()
         .route(EVENTS_PATH, axum::routing::get(events))
@@ -149,9 +156,11 @@ impl Report for Server {
     }
 }
 
-/// Rebuilds on every change under `content/` and `themes/`; the returned watcher must be kept.
+/// Rebuilds on every change under `content/` and `themes/` and of the `outcomes` file; the
+/// returned watcher must be kept.
 fn watch(
     root: &Path,
+    outcomes: &Path,
     mut rebuilder: Rebuilder,
     server: Arc<Server>,
 ) -> anyhow::Result<RecommendedWatcher> {
@@ -172,12 +181,32 @@ fn watch(
             .watch(&watched.join(folder), RecursiveMode::Recursive)
             .with_context(|| format!("watching {folder}/"))?;
     }
+    // The outcomes file is replaced whole (often by a rename), so its folder is watched; of that
+    // folder (`.local/` holds the store and the outbox too) only the file itself counts.
+    let outcomes_dir = outcomes.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(outcomes_dir)
+        .with_context(|| format!("creating {}", outcomes_dir.display()))?;
+    let outcomes_dir = outcomes_dir
+        .canonicalize()
+        .unwrap_or_else(|_| outcomes_dir.to_path_buf());
+    let outcomes_file = outcomes_dir.join(outcomes.file_name().unwrap_or_default());
+    watcher
+        .watch(&outcomes_dir, RecursiveMode::NonRecursive)
+        .with_context(|| format!("watching {}", outcomes_dir.display()))?;
+    let relevant = move |path: &PathBuf| {
+        path.parent() != Some(outcomes_dir.as_path()) || *path == outcomes_file
+    };
     std::thread::spawn(move || {
         let mut next = None;
         while let Some(paths) = next.take().or_else(|| changed.recv().ok()) {
             // Editors save in bursts (temporary file, rename, metadata): one rebuild per burst.
             let mut burst = Changes::default();
-            let mut add = |paths: Vec<PathBuf>| paths.iter().for_each(|p| burst.add(&watched, p));
+            let mut add = |paths: Vec<PathBuf>| {
+                paths
+                    .iter()
+                    .filter(|p| relevant(p))
+                    .for_each(|p| burst.add(&watched, p))
+            };
             add(paths);
             while let Ok(paths) = changed.recv_timeout(QUIET) {
                 add(paths);

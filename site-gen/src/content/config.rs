@@ -30,6 +30,9 @@ pub struct SiteConfig {
     pub github: String,
     /// Theme folder name under `themes/`.
     pub theme: String,
+    /// The publisher's Open Contracting ID prefix (`ocds-` and six letters or digits, registered
+    /// with the Open Contracting Partnership): each opportunity's OCID is `<prefix>-<slug>`.
+    pub ocid_prefix: String,
 }
 
 /// The site configuration file, relative to the site root.
@@ -46,6 +49,7 @@ pub const CONFIG_FIELDS: &[&str] = &[
     "contact_email",
     "github",
     "theme",
+    "ocid_prefix",
 ];
 
 fn example(field: &str) -> Option<String> {
@@ -61,6 +65,7 @@ fn example(field: &str) -> Option<String> {
         "contact_email" => "contact_email: \"codewithus@example.gov.bc.ca\"",
         "github" => "github: \"https://github.com/bcgov\"",
         "theme" => "theme: \"default\"",
+        "ocid_prefix" => "ocid_prefix: \"ocds-a1b2c3\"",
         _ => return None,
     };
     Some(line.to_owned())
@@ -112,6 +117,17 @@ fn is_https_url(url: &str) -> bool {
         .and_then(|rest| rest.split('/').next())
         .is_some_and(|host| host.contains('.'))
         && !url.contains(char::is_whitespace)
+}
+
+/// Whether `prefix` is an OCID prefix as the Open Contracting Partnership assigns them:
+/// `ocds-` and six lowercase letters or digits.
+fn is_ocid_prefix(prefix: &str) -> bool {
+    prefix.strip_prefix("ocds-").is_some_and(|code| {
+        code.len() == 6
+            && code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    })
 }
 
 impl SiteConfig {
@@ -184,6 +200,19 @@ impl SiteConfig {
                 "github",
                 format!("`{}` is not an https:// address", self.github),
                 format!("write it like `{}`", example("github").unwrap_or_default()),
+            );
+        }
+        if !is_ocid_prefix(&self.ocid_prefix) {
+            problem(
+                "ocid_prefix",
+                format!(
+                    "`{}` is not an OCID prefix: `ocds-` and six lowercase letters or digits",
+                    self.ocid_prefix
+                ),
+                format!(
+                    "write the prefix the Open Contracting Partnership registered for you, like `{}`",
+                    example("ocid_prefix").unwrap_or_default()
+                ),
             );
         }
         let valid_name = !self.theme.is_empty()

@@ -33,6 +33,8 @@ pub enum Kind {
     BrokenLink,
     /// A problem in `content/site.yaml`.
     Config,
+    /// A problem in the outcomes file (awards, acceptances, payments recorded by the functions).
+    Outcomes,
 }
 
 impl Kind {
@@ -49,6 +51,7 @@ impl Kind {
             Kind::Duplicate => "duplicate page",
             Kind::BrokenLink => "broken link",
             Kind::Config => "site configuration",
+            Kind::Outcomes => "outcomes file",
         }
     }
 }

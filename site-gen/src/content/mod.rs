@@ -13,6 +13,7 @@ mod front_matter;
 mod links;
 mod locate;
 mod opportunity;
+pub mod outcomes;
 pub mod schedule;
 pub(crate) mod source;
 mod suggest;
@@ -85,13 +86,19 @@ pub struct Content {
     pub opportunities: Vec<OpportunityPage>,
     /// Every wiki page.
     pub wiki: Vec<WikiPage>,
+    /// The outcomes file as read (already merged into the opportunities); empty without one.
+    pub outcomes: cwu_domain::outcome::Outcomes,
+    /// Where the outcomes were read from (or would be), for reports.
+    pub outcomes_file: PathBuf,
 }
 
-/// What to treat as published while checking links.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// What to treat as published while checking links, and where the outcomes are.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LoadOptions {
     /// Drafts will be built (`--drafts`), so links to them are fine.
     pub drafts: bool,
+    /// The outcomes file (`--outcomes`); `None` reads `.local/outcomes.json` when it exists.
+    pub outcomes: Option<PathBuf>,
 }
 
 /// Reads and validates everything in `root/content/`; links to drafts count as broken.
@@ -140,6 +147,13 @@ pub fn load_with(root: &Path, options: LoadOptions) -> Result<Content, Diagnosti
             }
         }
     }
+    let outcomes_file = outcomes::file(root, options.outcomes.as_deref());
+    let outcomes = outcomes::read(root, options.outcomes.as_deref())
+        .map_err(|found| problems.push(found))
+        .unwrap_or_default();
+    for page in &mut opportunities {
+        problems.extend(outcomes::merge(root, page, &outcomes, &outcomes_file));
+    }
     problems.extend(duplicate_opportunities(jobs.iter()));
     problems.extend(duplicate_wiki_urls(jobs.iter()));
     problems.extend(skill_collisions(&opportunities));
@@ -157,7 +171,7 @@ pub fn load_with(root: &Path, options: LoadOptions) -> Result<Content, Diagnosti
         &opportunities,
         &unreadable_slugs,
         &wiki_urls,
-        options,
+        &options,
     );
     for (file, found) in &links {
         problems.extend(targets.check(file, found));
@@ -169,6 +183,8 @@ pub fn load_with(root: &Path, options: LoadOptions) -> Result<Content, Diagnosti
             home,
             opportunities,
             wiki,
+            outcomes,
+            outcomes_file,
         }),
         _ => Err(Diagnostics(problems).sorted()),
     }
@@ -465,7 +481,7 @@ fn targets(
     opportunities: &[OpportunityPage],
     unreadable_slugs: &[String],
     wiki_urls: &[String],
-    options: LoadOptions,
+    options: &LoadOptions,
 ) -> Targets {
     let mut targets = Targets::default();
     for url in urls::fixed_files() {

@@ -28,8 +28,10 @@ fn check_one(page: &OpportunityPage, text: &str, now: Timestamp) -> Vec<Diagnost
     let o = &page.opportunity;
     let at = |key: &str| line_of(text, key);
     let mut found = Vec::new();
-    if let Some(award) = &o.award
+    // Only the front matter's `award` (a recorded award is dated by the functions' clock).
+    if let Some(award) = o.outcome.as_ref().map(|o| &o.awarded)
         && award.date > now
+        && text.lines().any(|line| line.starts_with("award:"))
     {
         found.push(Diagnostic::new(
             &page.source,
@@ -79,7 +81,7 @@ fn check_one(page: &OpportunityPage, text: &str, now: Timestamp) -> Vec<Diagnost
 }
 
 /// The 1-based line and column of the top-level `key:` in the front matter, or the first line.
-fn line_of(text: &str, key: &str) -> (usize, usize) {
+pub(super) fn line_of(text: &str, key: &str) -> (usize, usize) {
     text.lines()
         .position(|line| line.starts_with(&format!("{key}:")))
         .map_or((1, 1), |i| (i + 1, 1))

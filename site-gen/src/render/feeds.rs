@@ -1,11 +1,12 @@
 //! RSS 2.0 feeds: every public opportunity and every addendum as items, site-wide and per skill.
 //!
-//! Items carry short text (the teaser, the addendum), never rendered pages. Guids are permalinks:
-//! the opportunity's URL, or its URL with the addendum's anchor, so they stay stable between builds.
+//! Items carry short text (the teaser, the addendum, the outcome's facts), never rendered pages.
+//! Guids are permalinks: the opportunity's URL, or its URL with the anchor of the addendum, the
+//! award, the acceptance or the payment, so they stay stable between builds.
 
 use super::highlight::Highlighter;
 use super::markdown;
-use super::views::SkillView;
+use super::views::{SkillView, awarded_to};
 use cwu_domain::{Opportunity, Status, urls, when};
 use jiff::Timestamp;
 use std::io::{self, Write};
@@ -85,8 +86,8 @@ pub fn items(
         status.label(),
         when::display(opportunity.proposal_deadline)
     );
-    if let Some(award) = &opportunity.award {
-        description.push_str(&format!(" Awarded to {}.", award.proponent));
+    if let Some(outcome) = &opportunity.outcome {
+        description.push_str(&format!(" Awarded to {}.", awarded_to(outcome)));
     }
     let mut items = vec![FeedItem {
         title: opportunity.title.clone(),
@@ -113,7 +114,74 @@ pub fn items(
             skill_slugs: skill_slugs.clone(),
         });
     }
+    items.extend(outcome_items(opportunity, &page, &categories, &skill_slugs));
     items
+}
+
+/// The anchors of the outcome's facts on the opportunity page, which are also the feed items'
+/// guids: each fact is announced once, dated when it happened.
+pub const AWARDED_ANCHOR: &str = "awarded";
+/// See [`AWARDED_ANCHOR`].
+pub const ACCEPTED_ANCHOR: &str = "accepted";
+/// See [`AWARDED_ANCHOR`].
+pub const PAID_ANCHOR: &str = "paid";
+
+/// One item per recorded fact of the outcome: the award, the acceptance, the payment.
+fn outcome_items(
+    opportunity: &Opportunity,
+    page: &str,
+    categories: &[String],
+    skill_slugs: &[String],
+) -> Vec<FeedItem> {
+    let Some(outcome) = &opportunity.outcome else {
+        return Vec::new();
+    };
+    let who = awarded_to(outcome);
+    let awarded = &outcome.awarded;
+    let mut facts = vec![(
+        AWARDED_ANCHOR,
+        "Awarded",
+        awarded.date,
+        format!(
+            "{} was awarded to {who} on {} for {}.",
+            opportunity.title,
+            when::display_date(awarded.date),
+            awarded.amount
+        ),
+    )];
+    if let Some(accepted) = &outcome.accepted {
+        let mut text = format!(
+            "The work of {who} was accepted on {}.",
+            when::display_date(accepted.date)
+        );
+        if !accepted.links.is_empty() {
+            text.push_str(&format!(" Delivered code: {}.", accepted.links.join(", ")));
+        }
+        facts.push((ACCEPTED_ANCHOR, "Accepted", accepted.date, text));
+    }
+    if let Some(paid) = &outcome.paid {
+        facts.push((
+            PAID_ANCHOR,
+            "Paid",
+            paid.date,
+            format!(
+                "{} was paid to {who} on {}.",
+                paid.amount,
+                when::display_date(paid.date)
+            ),
+        ));
+    }
+    facts
+        .into_iter()
+        .map(|(anchor, what, date, text)| FeedItem {
+            title: format!("{what}: {}", opportunity.title),
+            link: format!("{page}#{anchor}"),
+            description: cwu_domain::html::escape_html(&text),
+            published: date,
+            categories: categories.to_vec(),
+            skill_slugs: skill_slugs.to_vec(),
+        })
+        .collect()
 }
 
 /// Newest first, then by link so equal dates keep a stable order.

@@ -27,6 +27,7 @@ pub mod feeds;
 pub mod highlight;
 pub mod history;
 pub mod markdown;
+pub mod ocds;
 pub mod output;
 pub mod registry;
 pub mod sitemap;
@@ -58,12 +59,24 @@ const HOME_CARDS: usize = 12;
 pub const FEED_ITEMS: usize = 200;
 
 /// What to build.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildOptions {
     /// The moment statuses and "time left" are computed for.
     pub now: Timestamp,
     /// Include draft opportunities (as pages with a Draft status; never in feeds or the calendar).
     pub drafts: bool,
+    /// The outcomes file (`--outcomes`); `None` reads `.local/outcomes.json` when it exists.
+    pub outcomes: Option<PathBuf>,
+}
+
+impl BuildOptions {
+    /// What content loading needs of these options.
+    pub fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            drafts: self.drafts,
+            outcomes: self.outcomes.clone(),
+        }
+    }
 }
 
 /// What a build wrote.
@@ -122,13 +135,7 @@ fn io_at(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
 /// `root/private/registry.json`.
 pub fn build_site(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
-    let content = content::load_with(
-        root,
-        LoadOptions {
-            drafts: options.drafts,
-        },
-    )
-    .map_err(BuildError::Content)?;
+    let content = content::load_with(root, options.load_options()).map_err(BuildError::Content)?;
     let mut report = build_content(root, &content, options)?;
     report.elapsed = started.elapsed();
     Ok(report)
@@ -257,7 +264,7 @@ impl<'c> Site<'c> {
         Ok(Site {
             root: root.to_path_buf(),
             content,
-            options: *options,
+            options: options.clone(),
             templates,
             highlighter: Highlighter::new(),
             site,
@@ -301,7 +308,7 @@ impl<'c> Site<'c> {
     pub fn write_opportunities(&self, out: &Output) -> Result<usize, BuildError> {
         self.opportunities
             .par_iter()
-            .map(|(page, _)| self.write_opportunity_page(out, page).map(|_| 1))
+            .map(|(page, _)| self.write_opportunity_page(out, page).map(|_| 2))
             .sum()
     }
 
@@ -332,15 +339,45 @@ impl<'c> Site<'c> {
             .map(|(page, _)| *page)
     }
 
+    /// Writes the page of one opportunity and its open contracting data.
     fn write_opportunity_page(
         &self,
         out: &Output,
         page: &OpportunityPage,
     ) -> Result<(), BuildError> {
-        out.write_with(&urls::opportunity(&page.opportunity.slug), |w| {
+        let slug = &page.opportunity.slug;
+        out.write_with(&urls::opportunity(slug), |w| {
             self.render_opportunity_to(page, w)
-        })
-        .map(|_| ())
+        })?;
+        let path = urls::opportunity_ocds(slug);
+        let package = ocds::package(&self.publisher(), &path, [self.process(&page.opportunity)]);
+        out.write(&path, package.as_bytes())?;
+        Ok(())
+    }
+
+    /// Who publishes the open contracting data.
+    fn publisher(&self) -> ocds::Publisher<'_> {
+        ocds::Publisher {
+            name: &self.site.title,
+            base_url: &self.site.base_url,
+            ocid_prefix: &self.content.config.ocid_prefix,
+        }
+    }
+
+    /// `opportunity` as a contracting process, its tender dated like its feed item.
+    fn process<'o>(&self, opportunity: &'o cwu_domain::Opportunity) -> ocds::Process<'o> {
+        let tendered = self.history.item_date(opportunity, self.options.now);
+        (opportunity, tendered)
+    }
+
+    /// The release package of every public opportunity.
+    fn write_ocds(&self, out: &Output) -> Result<usize, BuildError> {
+        let processes = self
+            .announced()
+            .map(|(page, _)| self.process(&page.opportunity));
+        let package = ocds::package(&self.publisher(), urls::OCDS_RELEASES, processes);
+        out.write(urls::OCDS_RELEASES, package.as_bytes())?;
+        Ok(1)
     }
 
     fn render_opportunity_to(
@@ -430,11 +467,12 @@ impl<'c> Site<'c> {
     }
 
     /// Writes the pages and files that list opportunities: home, board, skill pages, feeds,
-    /// calendar, sitemap, robots.txt and the 404 page. Rewrite them after any opportunity changes.
+    /// calendar, the open contracting data of all, sitemap, robots.txt and the 404 page. Rewrite them after any opportunity changes.
     pub fn write_lists(&self, out: &Output) -> Result<usize, BuildError> {
         let skills = self.skills();
-        let tasks: [&(dyn Fn() -> Result<usize, BuildError> + Sync); 6] = [
+        let tasks: [&(dyn Fn() -> Result<usize, BuildError> + Sync); 7] = [
             &|| self.write_home(out),
+            &|| self.write_ocds(out),
             &|| self.write_board(out, &skills),
             &|| self.write_skill_pages(out, &skills),
             &|| self.write_feeds(out, &skills),
@@ -794,7 +832,7 @@ mod tests {
                 "closing-soon",
                 "open",
                 "under-evaluation",
-                "awarded",
+                "in-progress",
                 "cancelled",
                 "draft"
             ]

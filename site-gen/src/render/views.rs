@@ -9,6 +9,7 @@ use super::highlight::Highlighter;
 use super::markdown::{self, TocEntry};
 use crate::content::config::SiteConfig;
 use crate::content::{OpportunityPage, WikiPage};
+use cwu_domain::outcome::Outcome;
 use cwu_domain::slug::slugify;
 use cwu_domain::{Opportunity, Status, urls, when};
 use jiff::Timestamp;
@@ -114,8 +115,8 @@ pub struct Card {
     pub proposal_deadline_iso: String,
     /// `3 days 4 hours left` while open.
     pub time_left: Option<String>,
-    /// Awarded to, when awarded.
-    pub proponent: Option<String>,
+    /// The public outcome (award, acceptance, payment), once awarded.
+    pub outcome: Option<OutcomeView>,
     /// For sorting only.
     #[serde(skip)]
     pub deadline_at: Timestamp,
@@ -148,7 +149,7 @@ impl Card {
                 .accepts_proposals()
                 .then(|| when::time_left(now, opportunity.proposal_deadline))
                 .flatten(),
-            proponent: opportunity.award.as_ref().map(|a| a.proponent.clone()),
+            outcome: opportunity.outcome.as_ref().map(OutcomeView::new),
             deadline_at: opportunity.proposal_deadline,
         }
     }
@@ -181,6 +182,73 @@ impl DateView {
             text: when::display_date(instant),
             iso: iso(instant),
         }
+    }
+}
+
+/// The public outcome of an opportunity, as pages, cards and feeds show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutcomeView {
+    /// Who was awarded the work.
+    pub proponent: String,
+    /// Their organization, when they proposed as one.
+    pub organization: Option<String>,
+    /// "Ada Lovelace (Analytical Ltd)" or just the name: how feeds and short texts name them.
+    pub awarded_to: String,
+    /// When it was awarded.
+    pub awarded: DateView,
+    /// `$42,000`.
+    pub amount: String,
+    /// When the work was accepted, with links to the delivered code.
+    pub accepted: Option<AcceptedView>,
+    /// When it was paid.
+    pub paid: Option<PaidView>,
+}
+
+/// The acceptance of the work.
+#[derive(Debug, Clone, Serialize)]
+pub struct AcceptedView {
+    /// When.
+    pub date: DateView,
+    /// The delivered code: merged pull requests or a release (`https://` addresses).
+    pub links: Vec<String>,
+}
+
+/// The payment.
+#[derive(Debug, Clone, Serialize)]
+pub struct PaidView {
+    /// When.
+    pub date: DateView,
+    /// `$42,000`.
+    pub amount: String,
+}
+
+impl OutcomeView {
+    /// The view of `outcome`.
+    pub fn new(outcome: &Outcome) -> Self {
+        let awarded = &outcome.awarded;
+        OutcomeView {
+            proponent: awarded.proponent.clone(),
+            organization: awarded.organization.clone(),
+            awarded_to: awarded_to(outcome),
+            awarded: DateView::new(awarded.date),
+            amount: awarded.amount.to_string(),
+            accepted: outcome.accepted.as_ref().map(|a| AcceptedView {
+                date: DateView::new(a.date),
+                links: a.links.clone(),
+            }),
+            paid: outcome.paid.as_ref().map(|p| PaidView {
+                date: DateView::new(p.date),
+                amount: p.amount.to_string(),
+            }),
+        }
+    }
+}
+
+/// The proponent, with their organization in brackets when there is one.
+pub fn awarded_to(outcome: &Outcome) -> String {
+    match &outcome.awarded.organization {
+        Some(organization) => format!("{} ({organization})", outcome.awarded.proponent),
+        None => outcome.awarded.proponent.clone(),
     }
 }
 
@@ -222,8 +290,6 @@ pub struct OpportunityView {
     pub start_date: DateView,
     /// When work should be done.
     pub completion_date: Option<DateView>,
-    /// When the work was awarded.
-    pub award_date: Option<DateView>,
     /// The code repository URL.
     pub repository: String,
     /// The GitHub issue where questions are asked, once it exists.
@@ -242,6 +308,8 @@ pub struct OpportunityView {
     pub accepts_proposals: bool,
     /// Site-absolute URL of this opportunity's own deadline calendar (with a reminder).
     pub calendar_url: String,
+    /// Site-absolute URL of this opportunity's open contracting data (OCDS release package).
+    pub ocds_url: String,
     /// The description, rendered.
     pub description_html: String,
     /// The description's headings.
@@ -268,6 +336,7 @@ impl OpportunityView {
         OpportunityView {
             accepts_proposals: card.status.accepts_proposals(),
             calendar_url: urls::opportunity_calendar(&o.slug),
+            ocds_url: urls::opportunity_ocds(&o.slug),
             card,
             owner_name: o.product_owner.name.clone(),
             remote_details: o.remote_details.clone(),
@@ -275,7 +344,6 @@ impl OpportunityView {
             assignment_date: DateView::new(o.assignment_date),
             start_date: DateView::new(o.start_date),
             completion_date: o.completion_date.map(DateView::new),
-            award_date: o.award.as_ref().map(|a| DateView::new(a.date)),
             repository: o.repository.clone(),
             questions: o.questions.clone(),
             acceptance_criteria: o.acceptance_criteria.clone(),

@@ -16,6 +16,7 @@ terms_version: "2026-06"
 contact_email: "codewithus@example.gov.bc.ca"
 github: "https://github.com/bcgov-example"
 theme: "default"
+ocid_prefix: "ocds-a1b2c3"
 "#;
 
 /// `content/index.md` of the benchmark site (also Hugo's home page).

@@ -1,6 +1,7 @@
 //! The validated opportunity and its parts: what the renderer and the registry are built from.
 
 use crate::money::Reward;
+use crate::outcome::Outcome;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -43,15 +44,6 @@ pub struct Addendum {
     pub text: String,
 }
 
-/// Who won the work, and when it was assigned.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Award {
-    /// The successful proponent's public name.
-    pub proponent: String,
-    /// When the award was made.
-    pub date: Timestamp,
-}
-
 /// A validated opportunity. Deliberately not `Serialize`: templates get purpose-built views so the
 /// owner's email cannot leak into public pages by accident.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,5 +74,8 @@ pub struct Opportunity {
     /// Newest first.
     pub addenda: Vec<Addendum>,
     pub lifecycle: Lifecycle,
-    pub award: Option<Award>,
+    /// The public outcome (award, acceptance, payment): from the outcomes file when it has one
+    /// for this opportunity, else from the front matter's `award` (opportunities awarded before
+    /// the platform recorded awards).
+    pub outcome: Option<Outcome>,
 }

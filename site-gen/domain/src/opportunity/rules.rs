@@ -1,9 +1,10 @@
 //! The Code With Us rules for an opportunity: [`FrontMatter::validate`] and the slug rules.
 
 use super::input::FrontMatter;
-use super::model::{Addendum, Award, Contact, Criterion, Lifecycle, Opportunity};
+use super::model::{Addendum, Contact, Criterion, Lifecycle, Opportunity};
 use crate::email::normalize_email;
 use crate::money::Reward;
+use crate::outcome::{Awarded, Outcome};
 use crate::problem::{FieldPath, Problem};
 use crate::slug::{check as check_slug, slugify};
 use crate::urls;
@@ -290,6 +291,18 @@ impl FrontMatter {
         let addenda = self.addenda(&mut c);
         let lifecycle = c.required("status", self.status);
         let award = self.award(&mut c, dates.as_ref().map(|d| d.proposal_deadline));
+        let outcome = award
+            .zip(reward)
+            .map(|((proponent, date), amount)| Outcome {
+                awarded: Awarded {
+                    proponent,
+                    organization: None,
+                    date,
+                    amount,
+                },
+                accepted: None,
+                paid: None,
+            });
 
         if !c.problems.is_empty() {
             return Err(c.problems);
@@ -319,7 +332,7 @@ impl FrontMatter {
             proposal_requirements: proposal_requirements.expect("checked"),
             addenda: addenda.expect("checked"),
             lifecycle: lifecycle.expect("checked"),
-            award,
+            outcome,
         })
     }
 
@@ -595,7 +608,8 @@ impl FrontMatter {
         Some(addenda)
     }
 
-    fn award(&self, c: &mut Checker, deadline: Option<Timestamp>) -> Option<Award> {
+    /// The front matter's `award` as (proponent, date); its amount is the reward.
+    fn award(&self, c: &mut Checker, deadline: Option<Timestamp>) -> Option<(String, Timestamp)> {
         let award = self.award.as_ref()?;
         let path = FieldPath::key("award");
         let proponent = match &award.proponent {
@@ -636,10 +650,7 @@ impl FrontMatter {
                 "remove `award` or change `status`",
             );
         }
-        Some(Award {
-            proponent: proponent?,
-            date: date?,
-        })
+        Some((proponent?, date?))
     }
 }
 
@@ -977,7 +988,7 @@ pub(crate) mod tests {
             award: award("2027-03-19"),
             ..valid()
         };
-        assert!(front.validate("a").unwrap().award.is_some());
+        assert!(front.validate("a").unwrap().outcome.is_some());
         let front = FrontMatter {
             award: award("2027-03-01"),
             ..valid()

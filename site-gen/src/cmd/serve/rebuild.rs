@@ -13,7 +13,7 @@
 //! opportunities and wiki pages, or a restart), not here, because checking them needs every page.
 
 use crate::content::diagnostics::Diagnostics;
-use crate::content::{self, Content, LoadOptions};
+use crate::content::{self, Content};
 use crate::render::output::Output;
 use crate::render::{BuildError, BuildOptions, Site, build_content};
 use cwu_domain::slug::slugify;
@@ -143,16 +143,11 @@ impl Rebuilder {
     /// Loads everything and builds the whole site.
     pub fn full(&mut self, report: &impl Report) {
         let started = Instant::now();
-        let loaded = content::load_with(
-            &self.root,
-            LoadOptions {
-                drafts: self.options.drafts,
-            },
-        )
-        .map_err(BuildError::Content)
-        .and_then(|content| {
-            build_content(&self.root, &content, &self.options).map(|built| (content, built))
-        });
+        let loaded = content::load_with(&self.root, self.options.load_options())
+            .map_err(BuildError::Content)
+            .and_then(|content| {
+                build_content(&self.root, &content, &self.options).map(|built| (content, built))
+            });
         self.broken.clear();
         self.lists_stale = false;
         let line = match loaded {
@@ -265,7 +260,14 @@ impl Rebuilder {
             if at.is_none() && clashes() {
                 return None;
             }
-            match content::load_opportunity(&self.root, file) {
+            let loaded = content::load_opportunity(&self.root, file).and_then(|mut page| {
+                let outcomes = (&content.outcomes, content.outcomes_file.as_path());
+                match content::outcomes::merge(&self.root, &mut page, outcomes.0, outcomes.1) {
+                    Some(conflict) => Err(Diagnostics(vec![conflict])),
+                    None => Ok(page),
+                }
+            });
+            match loaded {
                 Ok(page) => {
                     self.broken.remove(file);
                     match at {
@@ -302,6 +304,8 @@ impl Rebuilder {
                 .cloned()
                 .collect(),
             wiki: Vec::new(),
+            outcomes: content.outcomes.clone(),
+            outcomes_file: content.outcomes_file.clone(),
         };
         let site = Site::new(&self.root, &alone, &self.options)?;
         let out = Output::new(self.root.join("public"));
@@ -445,6 +449,7 @@ mod tests {
         let options = BuildOptions {
             now: jiff::Timestamp::UNIX_EPOCH,
             drafts: false,
+            outcomes: None,
         };
         let mut rebuilder = Rebuilder::new(root.path(), options);
         let published = Published::default();
