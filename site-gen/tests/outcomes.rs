@@ -4,19 +4,11 @@
 
 mod common;
 
-use common::site_copy;
-use cwu_domain::Reward;
-use cwu_domain::outcome::{Accepted, Awarded, Outcome, Outcomes, Paid};
+use common::{SLUG, moment, outcome, record, site_copy};
 use site_gen::render::{BuildOptions, build_site};
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
-
-const SLUG: &str = "school-enrolment-pipeline";
-
-fn moment(text: &str) -> jiff::Timestamp {
-    cwu_domain::when::parse_moment(text).unwrap()
-}
 
 fn at(now: &str) -> BuildOptions {
     BuildOptions {
@@ -28,40 +20,6 @@ fn at(now: &str) -> BuildOptions {
 
 fn read(root: &Path, relative: &str) -> String {
     fs::read_to_string(root.join(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"))
-}
-
-/// Writes `outcomes` where `serve` and `build` look by default.
-fn record(root: &Path, outcomes: &Outcomes) {
-    fs::create_dir_all(root.join(".local")).unwrap();
-    fs::write(root.join(".local/outcomes.json"), outcomes.to_json()).unwrap();
-}
-
-/// An award (to a name and organization with markup in them), then optionally the acceptance
-/// (with a link holding a quote) and the payment.
-fn outcome(accepted: bool, paid: bool) -> Outcomes {
-    let mut outcomes = Outcomes::new();
-    outcomes.opportunities.insert(
-        SLUG.into(),
-        Outcome {
-            awarded: Awarded {
-                proponent: "Ada <b>Lovelace</b>".into(),
-                organization: Some("Engines & Co".into()),
-                date: moment("2026-11-13T10:00"),
-                amount: Reward::new(35_000).unwrap(),
-            },
-            accepted: accepted.then(|| Accepted {
-                date: moment("2026-12-15T11:00"),
-                links: vec![
-                    "https://github.com/bcgov-example/enrolment/pull/7?x=\"><script>".into(),
-                ],
-            }),
-            paid: paid.then(|| Paid {
-                date: moment("2026-12-18T09:30"),
-                amount: Reward::new(35_000).unwrap(),
-            }),
-        },
-    );
-    outcomes
 }
 
 fn page(root: &Path) -> String {
@@ -104,19 +62,18 @@ fn statuses_and_the_public_record_follow_the_outcomes_file() {
     build_site(root, &at("2026-12-16T12:00")).unwrap();
     let html = page(root);
     assert!(badge(&html, "accepted", "Accepted"));
-    assert!(html.contains("id=\"accepted\"><dt>Accepted on</dt>"));
+    assert!(html.contains("id=\"record_accepted\"><dt>Accepted on</dt>"));
     assert!(
-        html.contains("rel=\"nofollow\">https://github.com/bcgov-example/enrolment/pull/7?x=&quot;&gt;&lt;script&gt;</a>"),
+        html.contains("<a href=\"https://github.com/bcgov-example/enrolment/compare/v1...v2?w=1&amp;x=2\" rel=\"nofollow\">"),
         "{html}"
     );
-    assert!(!html.contains("\"><script>"));
 
     // Paid: the page, the board's filter, the feed items and their stability.
     record(root, &outcome(true, true));
     build_site(root, &at("2026-12-20T12:00")).unwrap();
     let html = page(root);
     assert!(badge(&html, "paid", "Paid"));
-    assert!(html.contains("id=\"paid\"><dt>Paid on</dt><dd><time datetime=\"2026-12-18T09:30:00-08:00\">December 18, 2026</time> ($35,000)"));
+    assert!(html.contains("id=\"record_paid\"><dt>Paid on</dt><dd><time datetime=\"2026-12-18T09:30:00-08:00\">December 18, 2026</time> ($35,000)"));
     let board = read(root, "public/opportunities/index.html");
     assert!(
         board.contains("<option value=\"paid\">") || board.contains("value=\"paid\""),
@@ -126,9 +83,9 @@ fn statuses_and_the_public_record_follow_the_outcomes_file() {
     let feed = read(root, "public/feeds/opportunities.xml");
     let base = format!("https://codewithus.example.gov.bc.ca/opportunities/{SLUG}/");
     for (anchor, date) in [
-        ("awarded", "Fri, 13 Nov 2026 10:00:00 -0800"),
-        ("accepted", "Tue, 15 Dec 2026 11:00:00 -0800"),
-        ("paid", "Fri, 18 Dec 2026 09:30:00 -0800"),
+        ("record_awarded", "Fri, 13 Nov 2026 10:00:00 -0800"),
+        ("record_accepted", "Tue, 15 Dec 2026 11:00:00 -0800"),
+        ("record_paid", "Fri, 18 Dec 2026 09:30:00 -0800"),
     ] {
         let guid =
             format!("<guid isPermaLink=\"true\">{base}#{anchor}</guid>\n<pubDate>{date}</pubDate>");
@@ -225,22 +182,16 @@ fn check_names_a_broken_outcomes_file_a_conflict_and_an_unknown_opportunity() {
     assert!(text.contains(".local/outcomes.json:"), "{text}");
 
     // Delivered code must be https:// addresses.
-    let mut outcomes = outcome(true, false);
-    let accepted = outcomes
-        .opportunities
-        .get_mut(SLUG)
-        .unwrap()
-        .accepted
-        .as_mut();
-    accepted.unwrap().links = vec!["javascript:alert(1)".into()];
-    record(root, &outcomes);
-    let output = site_gen(root, &[&["check"][..], &now[..]].concat());
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("not an https:// address"),
-        "{}",
-        stderr(&output)
-    );
+    for link in ["javascript:alert(1)", "https://example.com/\"><script>"] {
+        let mut outcomes = outcome(true, false);
+        let recorded = outcomes.opportunities.get_mut(SLUG).unwrap();
+        recorded.accepted.as_mut().unwrap().links = vec![link.into()];
+        record(root, &outcomes);
+        let output = site_gen(root, &[&["check"][..], &now[..]].concat());
+        assert_eq!(output.status.code(), Some(1), "{link}");
+        let text = stderr(&output);
+        assert!(text.contains("not an https:// address"), "{text}");
+    }
 
     // `--outcomes` reads another file; a missing one is an error, not an empty record.
     fs::remove_file(root.join(".local/outcomes.json")).unwrap();

@@ -51,7 +51,7 @@ fn entry(slug: &str, title: &str, proposal_deadline: &str, lifecycle: Lifecycle)
         proposal_deadline: proposal_deadline.parse().expect("valid deadline"),
         published: None,
         lifecycle,
-        awarded: false,
+        stage: None,
         evaluation_criteria: vec![
             Criterion {
                 criterion: "Approach".into(),

@@ -58,13 +58,11 @@ pub fn read(root: &Path, given: Option<&Path>) -> Result<Outcomes, Diagnostic> {
              (or delete it locally to build without outcomes)",
         )
     })?;
-    // Pages link the delivered code: only plain https:// addresses (no `javascript:`).
+    // Pages and open data link the delivered code: only plain https:// URIs (no `javascript:`,
+    // nothing a URI must not hold unencoded).
     for (slug, outcome) in &outcomes.opportunities {
         let links = outcome.accepted.iter().flat_map(|a| &a.links);
-        if let Some(link) = links
-            .into_iter()
-            .find(|l| !l.starts_with("https://") || l.contains(char::is_whitespace))
-        {
+        if let Some(link) = links.into_iter().find(|l| !is_https_uri(l)) {
             let line = text.lines().position(|l| l.contains(link.as_str()));
             return Err(Diagnostic::new(
                 shown,
@@ -78,6 +76,15 @@ pub fn read(root: &Path, given: Option<&Path>) -> Result<Outcomes, Diagnostic> {
         }
     }
     Ok(outcomes)
+}
+
+/// An `https://` address of ASCII characters a URI may hold (RFC 3986), with a host.
+fn is_https_uri(link: &str) -> bool {
+    link.strip_prefix("https://")
+        .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
+        && link
+            .chars()
+            .all(|c| c.is_ascii_graphic() && !"\"<>\\^`{|}".contains(c))
 }
 
 /// `path` as reports name it: relative to the site when inside it.

@@ -119,12 +119,13 @@ pub fn items(
 }
 
 /// The anchors of the outcome's facts on the opportunity page, which are also the feed items'
-/// guids: each fact is announced once, dated when it happened.
-pub const AWARDED_ANCHOR: &str = "awarded";
+/// guids: each fact is announced once, dated when it happened. The underscore keeps them apart
+/// from the description's heading ids (slugs: letters, digits and hyphens).
+pub const AWARDED_ANCHOR: &str = "record_awarded";
 /// See [`AWARDED_ANCHOR`].
-pub const ACCEPTED_ANCHOR: &str = "accepted";
+pub const ACCEPTED_ANCHOR: &str = "record_accepted";
 /// See [`AWARDED_ANCHOR`].
-pub const PAID_ANCHOR: &str = "paid";
+pub const PAID_ANCHOR: &str = "record_paid";
 
 /// One item per recorded fact of the outcome: the award, the acceptance, the payment.
 fn outcome_items(

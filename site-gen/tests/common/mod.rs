@@ -1,8 +1,21 @@
 //! Shared by the site-gen integration tests: where the repository is, and a throwaway copy of
 //! its example site to build, check or serve.
 
+#![allow(dead_code)] // each test binary uses part of it
+
+use cwu_domain::Reward;
+use cwu_domain::outcome::{Accepted, Awarded, Outcome, Outcomes, Paid};
 use std::fs;
 use std::path::{Path, PathBuf};
+
+/// The example opportunity the outcome fixtures are for: under evaluation at the tests' "now"
+/// (its deadline was November 6, 2026), work starting December 7, 2026.
+pub const SLUG: &str = "school-enrolment-pipeline";
+
+/// A date or moment as content writes them (Vancouver time).
+pub fn moment(text: &str) -> jiff::Timestamp {
+    cwu_domain::when::parse_moment(text).unwrap()
+}
 
 /// The repository root (the workspace holding `content/` and `themes/`).
 pub fn repo() -> PathBuf {
@@ -33,4 +46,38 @@ fn copy_dir(from: &Path, to: &Path) {
             fs::copy(entry.path(), target).unwrap();
         }
     }
+}
+
+/// Writes `outcomes` where `serve` and `build` look by default.
+pub fn record(root: &Path, outcomes: &Outcomes) {
+    fs::create_dir_all(root.join(".local")).unwrap();
+    fs::write(root.join(".local/outcomes.json"), outcomes.to_json()).unwrap();
+}
+
+/// An award (to a name and organization with markup in them), then optionally the acceptance
+/// (with a link holding an ampersand) and the payment.
+pub fn outcome(accepted: bool, paid: bool) -> Outcomes {
+    let mut outcomes = Outcomes::new();
+    outcomes.opportunities.insert(
+        SLUG.into(),
+        Outcome {
+            awarded: Awarded {
+                proponent: "Ada <b>Lovelace</b>".into(),
+                organization: Some("Engines & Co".into()),
+                date: moment("2026-11-13T10:00"),
+                amount: Reward::new(35_000).unwrap(),
+            },
+            accepted: accepted.then(|| Accepted {
+                date: moment("2026-12-15T11:00"),
+                links: vec![
+                    "https://github.com/bcgov-example/enrolment/compare/v1...v2?w=1&x=2".into(),
+                ],
+            }),
+            paid: paid.then(|| Paid {
+                date: moment("2026-12-18T09:30"),
+                amount: Reward::new(35_000).unwrap(),
+            }),
+        },
+    );
+    outcomes
 }
