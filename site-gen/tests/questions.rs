@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::site_copy;
+use common::{outcome, site_copy};
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -93,6 +93,28 @@ fn dry_run_close_of_a_deadline_says_when_proposals_closed() {
         "{out}"
     );
     assert!(out.contains("PUT /repos/bcgov-example/enrolment-open-data/issues/1/lock"));
+}
+
+#[test]
+fn an_award_recorded_in_the_outcomes_file_is_announced_too() {
+    let site = site_copy();
+    let outcomes = site.path().join("outcomes.json");
+    fs::write(&outcomes, outcome(false, false).to_json()).unwrap();
+    let out = stdout(&questions_issue(
+        site.path(),
+        &[
+            "close",
+            "--dry-run",
+            "--repo",
+            "bcgov-example/enrolment-open-data",
+            "--outcomes",
+            &outcomes.to_string_lossy(),
+        ],
+    ));
+    assert!(
+        out.contains("This opportunity was awarded to Ada <b>Lovelace</b>"),
+        "{out}"
+    );
 }
 
 /// A stand-in for the GitHub CLI: logs each call (arguments and body) and answers like the

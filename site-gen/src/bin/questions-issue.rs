@@ -29,6 +29,10 @@ struct Args {
     /// Print the GitHub API calls instead of making them.
     #[arg(long)]
     dry_run: bool,
+    /// The public outcomes file, so awards recorded on the platform close the issue too;
+    /// defaults to `.local/outcomes.json` in the site when it exists.
+    #[arg(long)]
+    outcomes: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -50,7 +54,7 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> anyhow::Result<()> {
     let now = args.now.unwrap_or_else(jiff::Timestamp::now);
-    let (base_url, entries) = questions::entries(&args.root, now)?;
+    let (base_url, entries) = questions::entries(&args.root, now, args.outcomes.as_deref())?;
     let target = Target {
         repo: args.repo.clone(),
         base: args.base.clone(),

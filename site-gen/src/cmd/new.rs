@@ -92,7 +92,8 @@ proposal_requirements:
 # Keep draft while you write; change it to published when the pull request is ready to merge.
 status: draft
 
-# Optional, once the work is awarded: the successful proponent's public name and the date.
+# Only for work awarded before the platform recorded awards: the successful proponent's public
+# name and the date. An award made on the evaluation page is published without it.
 # award: { proponent: "Name of the proponent", date: 2027-03-19 }
 ---
 

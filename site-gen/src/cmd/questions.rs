@@ -404,9 +404,18 @@ pub fn with_questions(text: &str, address: &str) -> String {
 }
 
 /// The site's base URL and its opportunities as this command sees them at `now`: the public
-/// ones (drafts and those scheduled for later are not announced yet).
-pub fn entries(root: &Path, now: Timestamp) -> anyhow::Result<(String, Vec<Entry>)> {
-    let content = crate::content::load(root)
+/// ones (drafts and those scheduled for later are not announced yet), with the awards recorded in
+/// `outcomes` (the outcomes file; `None` reads `.local/outcomes.json` when it exists).
+pub fn entries(
+    root: &Path,
+    now: Timestamp,
+    outcomes: Option<&Path>,
+) -> anyhow::Result<(String, Vec<Entry>)> {
+    let options = crate::content::LoadOptions {
+        drafts: false,
+        outcomes: outcomes.map(Path::to_path_buf),
+    };
+    let content = crate::content::load_with(root, options)
         .map_err(|d| anyhow::anyhow!("the content has {}; run `site-gen check`", d.summary()))?;
     let base_url = content.config.base_url.trim_end_matches('/').to_string();
     let entries = content
