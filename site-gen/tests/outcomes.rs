@@ -170,6 +170,27 @@ fn check_names_a_broken_outcomes_file_a_conflict_and_an_unknown_opportunity() {
     assert!(text.contains("\"Grace Hopper\""), "{text}");
     assert!(text.contains("remove `award`"), "{text}");
 
+    // An outcome for a cancelled opportunity: an error at its `status:`.
+    let mut outcomes = outcome(false, false);
+    let award = outcomes.opportunities[SLUG].clone();
+    outcomes
+        .opportunities
+        .insert("fishing-licence-reminders".into(), award);
+    record(root, &outcomes);
+    let output = site_gen(root, &[&["check"][..], &now[..]].concat());
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    let line = read(root, "content/opportunities/fishing-licence-reminders.md")
+        .lines()
+        .position(|l| l.starts_with("status:"))
+        .unwrap()
+        + 1;
+    assert!(
+        text.contains(&format!("fishing-licence-reminders.md:{line}:")),
+        "{text}"
+    );
+    assert!(text.contains("is cancelled"), "{text}");
+
     // An outcome for no opportunity: a warning naming the slug; the check passes.
     let mut outcomes = outcome(false, false);
     let stray = outcomes.opportunities[SLUG].clone();

@@ -4,13 +4,15 @@
 //! The award functions write the file (locally `<site>/.local/outcomes.json`; the deploy and hourly
 //! workflows fetch it and pass `--outcomes <file>`). An outcome in the file wins over the front
 //! matter's `award`, which remains for opportunities awarded before the platform recorded awards;
-//! when both exist they must name the same proponent on the same day, else it is a conflict. A file
+//! when both exist they must name the same proponent on the same day, else it is a conflict (as is
+//! an outcome for a cancelled opportunity). A file
 //! that does not parse is an error naming it; an outcome for a slug no content file has is a
 //! warning from `check` (the build goes on: the opportunity may have been deleted on purpose).
 
 use super::diagnostics::{Diagnostic, Kind, Severity};
 use super::schedule::line_of;
 use super::{Content, OpportunityPage};
+use cwu_domain::opportunity::Lifecycle;
 use cwu_domain::outcome::{OUTCOMES_FILE, Outcome, Outcomes, OutcomesError};
 use cwu_domain::when;
 use std::path::{Path, PathBuf};
@@ -102,6 +104,21 @@ pub fn merge(
     outcomes_file: &Path,
 ) -> Option<Diagnostic> {
     let recorded = outcomes.opportunities.get(&page.opportunity.slug)?;
+    if page.opportunity.lifecycle == Lifecycle::Cancelled {
+        let text = std::fs::read_to_string(root.join(&page.source)).unwrap_or_default();
+        return Some(Diagnostic::new(
+            &page.source,
+            line_of(&text, "status"),
+            Kind::Rule,
+            format!(
+                "this opportunity is cancelled, but {} records an award to {:?}",
+                shown(root, outcomes_file).display(),
+                recorded.awarded.proponent
+            ),
+            "a cancelled opportunity has no award: change `status` to `published` if the work \
+             was awarded",
+        ));
+    }
     let conflict = page
         .opportunity
         .outcome
