@@ -43,15 +43,33 @@ fn validator() -> jsonschema::Validator {
         .expect("the package schema compiles")
 }
 
-/// The codes of a codelist (its `Code` column).
+/// The fields of one CSV line (quoted fields may hold commas; `""` is a quote).
+fn fields(line: &str) -> Vec<String> {
+    let (mut fields, mut field, mut quoted) = (Vec::new(), String::new(), false);
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(std::mem::take(&mut field)),
+            _ => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
+}
+
+/// The codes of a codelist (its `Code` column). No field of these codelists spans lines.
 fn codelist(name: &str) -> BTreeSet<String> {
     let text = fs::read_to_string(ocds_dir().join("codelists").join(name)).unwrap();
     let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let column = header.iter().position(|h| *h == "Code").unwrap();
+    let header = fields(lines.next().unwrap());
+    let column = header.iter().position(|h| h == "Code").unwrap();
     lines
-        .filter_map(|line| line.split(',').nth(column))
-        .map(str::to_owned)
+        .filter_map(|line| fields(line).into_iter().nth(column))
         .collect()
 }
 
@@ -167,6 +185,9 @@ fn every_package_of_the_example_content_validates() {
         tags.contains("award") && tags.contains("tender"),
         "{tags:?}"
     );
+    // The codelists are read by their `Code` column, quoted commas and all.
+    let documents = codelist("documentType.csv");
+    assert!(documents.contains("tenderNotice") && documents.contains("evaluationReports"));
     // The validator does reject what breaks the schema (a tag outside the closed codelist).
     let mut broken = all.clone();
     broken["releases"][0]["tag"] = serde_json::json!(["awarded"]);
