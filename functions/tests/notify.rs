@@ -302,6 +302,39 @@ async fn watchers_hear_about_changes_and_weekly_subscribers_get_one_digest() {
     assert_eq!(local.world.build(registry).await.digests, 0);
 }
 
+/// `serve` runs the notifier on a timer too: a digest due at a time goes out without a build.
+#[tokio::test]
+async fn a_due_digest_goes_out_on_the_timer_without_a_rebuild() {
+    let local = Local::new();
+    let mut count = 0;
+    local.world.build(testing::registry()).await;
+    local
+        .subscribed("we@example.org", "", "weekly", &mut count)
+        .await;
+    let mut registry = testing::registry();
+    let entry = journey::opportunity("one", "One", &["Go"]);
+    registry.opportunities.insert(entry.slug.clone(), entry);
+    local.world.build(registry).await;
+    let timer = tokio::spawn(functions::local::scheduled(
+        local.world.app.clone(),
+        std::time::Duration::from_millis(20),
+    ));
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert!(local.world.new_mail(&mut count).await.is_empty(), "not due");
+    local.advance(SignedDuration::from_hours(24 * 7));
+    let mut mails = Vec::new();
+    for _ in 0..250 {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        mails = local.world.new_mail(&mut count).await;
+        if !mails.is_empty() {
+            break;
+        }
+    }
+    timer.abort();
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    assert_eq!(mails[0].subject, "New opportunity: One");
+}
+
 #[tokio::test]
 async fn manage_changes_skills_and_bounces_suppress() {
     let local = Local::new();

@@ -124,12 +124,30 @@ fn retry_pending(app: &App) -> impl std::future::Future<Output = ()> + Send + 's
     }
 }
 
+/// How often `site-gen serve` runs [`scheduled`]: the local counterpart of the schedules on
+/// AWS (the deadline sweep every 5 minutes, the notifier hourly).
+pub const SCHEDULE_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Runs the scheduled jobs every `every`, first at once: the deadline sweep (owners are invited
+/// once) and the notifier, so a weekly digest goes out when it is due, without a rebuild.
+/// Holds the app for as long as it runs: spawn it for the life of the server.
+pub async fn scheduled(app: App, every: std::time::Duration) {
+    loop {
+        let report = app.sweep().await;
+        for slug in &report.invited {
+            eprintln!("evaluation: proposals for {slug} closed; its owner was invited");
+        }
+        announce(&app).await;
+        tokio::time::sleep(every).await;
+    }
+}
+
 /// Runs the notifier after a build was published and sends what it queued (the local
 /// counterpart of the `notify` function); logs counts only, never addresses.
 pub async fn announce(app: &App) {
     let report = app.notify().await;
     for error in &report.errors {
-        eprintln!("notifier: {error} (retried after the next build)");
+        eprintln!("notifier: {error} (retried on the next run)");
     }
     if report.news + report.digests > 0 {
         eprintln!(

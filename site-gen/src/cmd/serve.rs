@@ -37,8 +37,6 @@ use tokio_stream::wrappers::BroadcastStream;
 const EVENTS_PATH: &str = "/__site-gen/events";
 /// The live-reload script.
 const SCRIPT_PATH: &str = "/__site-gen/live.js";
-/// How often the deadline sweep runs.
-const SWEEP_EVERY: Duration = Duration::from_secs(60);
 /// How long the files must stay unchanged before a rebuild starts.
 const QUIET: Duration = Duration::from_millis(10);
 
@@ -107,17 +105,12 @@ async fn serve(
     // Mail left pending by an earlier run (e.g. a crash) goes out now.
     let drain = server.api.clone();
     tokio::spawn(async move { drain.drain_outbox().await });
-    // The deadline sweep, as the scheduled function does on AWS: owners are invited once.
-    let sweeper = server.api.clone();
-    tokio::spawn(async move {
-        loop {
-            let report = sweeper.sweep().await;
-            for slug in &report.invited {
-                eprintln!("evaluation: proposals for {slug} closed; its owner was invited");
-            }
-            tokio::time::sleep(SWEEP_EVERY).await;
-        }
-    });
+    // The deadline sweep and the notifier on a timer, as the schedules do on AWS: owners are
+    // invited once, and weekly digests go out when due even if no content changes.
+    tokio::spawn(functions::local::scheduled(
+        server.api.clone(),
+        functions::local::SCHEDULE_EVERY,
+    ));
 
     let _watcher = watch(&root, &outcomes, rebuilder, Arc::clone(&server))?;
 
