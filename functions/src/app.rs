@@ -124,6 +124,7 @@ impl App {
                     (Ok(registry), Some(store)) => {
                         let deps = crate::notify::handlers::Deps {
                             store: store.as_ref(),
+                            sending: (self.store.as_ref(), self.mailer.as_ref()),
                             registry,
                             config: &self.config,
                             now: (self.clock)(),

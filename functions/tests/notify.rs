@@ -138,6 +138,8 @@ async fn the_same_answer_whether_or_not_subscribed_and_limited_per_address() {
     let mut count = 0;
     local.world.build(testing::registry()).await;
     let first = body(&local.subscribe("ana@example.org", "", "weekly").await);
+    // The confirmation is sent with the answer, not at the next outbox sweep.
+    assert_eq!((local.world.sent)().len(), 1, "sent at once");
     local
         .subscribed("bo@example.org", "", "immediate", &mut 0)
         .await;

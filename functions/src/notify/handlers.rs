@@ -17,8 +17,9 @@ use super::records::{
 };
 use crate::config::Config;
 use crate::decode::{DecodeError, decode_limited};
+use crate::mail::Mailer;
 use crate::response::message;
-use crate::store::StoreError;
+use crate::store::{ProposalStore, StoreError};
 use bytes::Bytes;
 use cwu_domain::Registry;
 use cwu_domain::email::normalize_email;
@@ -41,6 +42,8 @@ pub const DIGEST_DAYS: i64 = 7;
 pub struct Deps<'a> {
     /// Subscriptions and outbox.
     pub store: &'a dyn NotifyStore,
+    /// The outbox's sending side (the proposal store), and the mailer that sends.
+    pub sending: (&'a dyn ProposalStore, &'a dyn Mailer),
     /// Opportunities and page chrome.
     pub registry: &'a Registry,
     /// Sender and secret.
@@ -224,7 +227,11 @@ async fn ask_confirmation(d: &Deps<'_>, email: &str, request: Request) -> Result
     records::update::<Pending>(d.store, Kind::Pending, &key, d.now, |_| {
         Update::Put(pending.clone(), expires, vec![mail.clone()])
     })
-    .await
+    .await?;
+    // Stored first; then sent at once as the app's policy says (a receipt is, too).
+    let (proposals, mailer) = d.sending;
+    crate::outbox::send_after_store(proposals, mailer, d.config, &[mail], d.now).await;
+    Ok(())
 }
 
 fn check_inbox(d: &Deps) -> Response<Bytes> {
