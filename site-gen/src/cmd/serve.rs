@@ -176,12 +176,11 @@ fn watch(
     }
     // The outcomes file is replaced whole (often by a rename), so its folder is watched; of that
     // folder (`.local/` holds the store and the outbox too) only the file itself counts.
+    // (`.local/` exists by now: the local store was opened in it.)
     let outcomes_dir = outcomes.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(outcomes_dir)
-        .with_context(|| format!("creating {}", outcomes_dir.display()))?;
     let outcomes_dir = outcomes_dir
         .canonicalize()
-        .unwrap_or_else(|_| outcomes_dir.to_path_buf());
+        .with_context(|| format!("the outcomes file's folder {}", outcomes_dir.display()))?;
     let outcomes_file = outcomes_dir.join(outcomes.file_name().unwrap_or_default());
     watcher
         .watch(&outcomes_dir, RecursiveMode::NonRecursive)
