@@ -6,6 +6,8 @@
 
 #![cfg(feature = "aws")]
 
+// The shared harness: this file reads no streams or logs.
+#[allow(dead_code)]
 #[path = "aws_moto/moto.rs"]
 mod moto;
 
