@@ -81,7 +81,7 @@ pub fn render_form(target: FormTarget<'_>, values: &ProposalForm, errors: &[Fiel
         TextField {
             name: field::EMAIL,
             label: "Email address",
-            hint: "We send your receipt here. One proposal per email address per opportunity: submitting again before the deadline replaces your proposal.",
+            hint: "We send your receipt here. One proposal per email address per opportunity: to change or withdraw it later, use the private link in your receipt email.",
             kind: "email",
             autocomplete: "email",
             max: limits::EMAIL,
@@ -409,6 +409,8 @@ mod tests {
             "a long paste is never cut silently"
         );
         assert!(html.contains("At most 10,000 characters."));
+        // The public form never replaces a proposal (issue 10); the hint must not say it does.
+        assert!(html.contains("use the private link in your receipt email"));
         assert_eq!(html.matches(r#"data-limit="10000""#).count(), 2);
         assert!(
             html.contains(r#"<script src="/assets/character-count.js" defer></script></form>"#)
