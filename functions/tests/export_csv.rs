@@ -73,6 +73,14 @@ async fn csv_export_reads_back_cleanly_and_runs_no_formula() {
         &app.handle(get(&cwu_domain::urls::evaluation(OPEN), Some(&cookie)))
             .await,
     ));
+    let save = |pairs: &[(&str, String)]| {
+        let request = post_to(&cwu_domain::urls::evaluation(OPEN), pairs, Some(&cookie));
+        let app = &app;
+        async move {
+            let saved = app.handle(request).await;
+            assert_eq!(saved.status(), StatusCode::SEE_OTHER, "{}", text(&saved));
+        }
+    };
     let notes = [
         "@SUM(A1:A9)",
         "\t=1+2",
@@ -87,14 +95,7 @@ async fn csv_export_reads_back_cleanly_and_runs_no_formula() {
             ("score-0", "50".to_owned()),
             ("note", note.to_owned()),
         ];
-        let saved = app
-            .handle(post_to(
-                &cwu_domain::urls::evaluation(OPEN),
-                &pairs,
-                Some(&cookie),
-            ))
-            .await;
-        assert_eq!(saved.status(), StatusCode::SEE_OTHER, "{}", text(&saved));
+        save(&pairs).await;
     }
     let dee = page
         .iter()
@@ -106,14 +107,7 @@ async fn csv_export_reads_back_cleanly_and_runs_no_formula() {
         ("action", "disqualify".to_owned()),
         ("reason", "+cmd|' /C calc'!A0".to_owned()),
     ];
-    let saved = app
-        .handle(post_to(
-            &cwu_domain::urls::evaluation(OPEN),
-            &disqualify,
-            Some(&cookie),
-        ))
-        .await;
-    assert_eq!(saved.status(), StatusCode::SEE_OTHER, "{}", text(&saved));
+    save(&disqualify).await;
 
     let export = app
         .handle(get(&cwu_domain::urls::evaluation_csv(OPEN), Some(&cookie)))
