@@ -6,6 +6,7 @@ mod content;
 mod functions;
 mod http;
 mod measure;
+mod notify;
 mod report;
 mod rng;
 mod runner;
@@ -45,6 +46,10 @@ struct Args {
     /// Use the existing `target/release/site-gen` instead of building it first.
     #[arg(long)]
     no_build: bool,
+    /// Only measure the notification send: a new opportunity for this many subscribers,
+    /// against DynamoDB and SES in moto (e.g. 10000).
+    #[arg(long)]
+    notify_only: Option<usize>,
 }
 
 fn main() -> Result<()> {
@@ -54,6 +59,13 @@ fn main() -> Result<()> {
     let logs = out.join("logs");
     fs::create_dir_all(&logs)?;
     let themes = repo.join("themes");
+
+    if let Some(subscribers) = args.notify_only {
+        let line = notify::measure(&repo, subscribers)?;
+        println!("{line}");
+        fs::write(out.join("notify.txt"), format!("{line}\n"))?;
+        return Ok(());
+    }
 
     if args.functions_only {
         let registry = [
