@@ -91,20 +91,7 @@ impl Local {
         frequency: &str,
         count: &mut usize,
     ) -> journey::Seen {
-        assert_eq!(
-            self.subscribe(email, skills, frequency).await.status(),
-            StatusCode::OK
-        );
-        let mail = self
-            .world
-            .new_mail(count)
-            .await
-            .pop()
-            .expect("confirmation");
-        let confirm = link(&mail.text, "/api/subscriptions/confirm");
-        let response = self.world.app.handle(form_post(&confirm, &[])).await;
-        assert_eq!(response.status(), StatusCode::OK, "{}", body(&response));
-        mail
+        journey::subscribed(&self.world, email, (skills, frequency), count).await
     }
 }
 

@@ -295,13 +295,18 @@ pub async fn done_when(world: &World) {
     assert!(world.new_mail(&mut count).await.is_empty());
 }
 
-/// Subscribes and confirms `email` for Rust opportunities, each at once; returns the
-/// confirmation mail (its `List-Unsubscribe` leaves everything).
-pub async fn subscribed(world: &World, email: &str, count: &mut usize) -> Seen {
+/// Subscribes and confirms `email`; returns the confirmation mail (its `List-Unsubscribe`
+/// leaves everything).
+pub async fn subscribed(
+    world: &World,
+    email: &str,
+    (skills, frequency): (&str, &str),
+    count: &mut usize,
+) -> Seen {
     let pairs = [
         ("email", email),
-        ("skills", "Rust"),
-        ("frequency", "immediate"),
+        ("skills", skills),
+        ("frequency", frequency),
     ];
     let response = world
         .app
@@ -314,6 +319,9 @@ pub async fn subscribed(world: &World, email: &str, count: &mut usize) -> Seen {
     assert_eq!(response.status(), StatusCode::OK, "{}", body(&response));
     mail
 }
+
+/// Rust opportunities, each as it is published.
+const RUST_NOW: (&str, &str) = ("Rust", "immediate");
 
 fn with_addendum(registry: &mut Registry, text: &str) {
     let entry = registry.opportunities.get_mut(testing::OPEN).unwrap();
@@ -333,9 +341,9 @@ pub async fn queued_notices_respect_leaving(world: &World, notify: &dyn NotifySt
     let store = world.app.store().clone();
     let mut count = 0;
     world.build(testing::registry()).await;
-    subscribed(world, "stays@example.org", &mut count).await;
-    let leaves = subscribed(world, "leaves@example.org", &mut count).await;
-    subscribed(world, "bounces@example.org", &mut count).await;
+    subscribed(world, "stays@example.org", RUST_NOW, &mut count).await;
+    let leaves = subscribed(world, "leaves@example.org", RUST_NOW, &mut count).await;
+    subscribed(world, "bounces@example.org", RUST_NOW, &mut count).await;
 
     // A Rust opportunity: three notices queued; before the sender reaches them, one
     // subscriber leaves by the header's POST and another address bounces.
