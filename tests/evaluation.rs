@@ -9,7 +9,9 @@
 
 use end_to_end::checks::{assert_none, axe, vnu};
 use end_to_end::harness::browser::{Browser, Js};
-use end_to_end::harness::journey::{self, Outcome, PROPOSAL_TEXT};
+use end_to_end::harness::journey::{
+    self, Outcome, PROPOSAL_TEXT, click_css, path_of, wait_for_text,
+};
 use end_to_end::harness::mail::{Mail, read_outbox, wait_for_mail};
 use end_to_end::harness::pages::{front_matter_value, owner_email};
 use end_to_end::harness::server::Server;
@@ -17,7 +19,6 @@ use end_to_end::harness::site::Site;
 use end_to_end::harness::{NOW, artifact_dir, free_port, http};
 use fantoccini::Locator;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 /// The open opportunity whose deadline comes first (the example site's next to close).
 fn next_to_close(server: &Server) -> (String, jiff::civil::Date) {
@@ -54,33 +55,6 @@ fn link(mail: &Mail, path: &str) -> String {
         .next()
         .expect("a link")
         .to_owned()
-}
-
-fn path_of(url: &str) -> String {
-    url.split_once("://")
-        .and_then(|(_, rest)| rest.find('/').map(|at| rest[at..].to_owned()))
-        .unwrap_or_else(|| url.to_owned())
-}
-
-async fn click_css(browser: &Browser, css: &str) -> anyhow::Result<()> {
-    let element = browser.client().find(Locator::Css(css)).await?;
-    journey::click(browser, &element).await
-}
-
-/// Waits until the page text contains `text` (after a form post reloads the same address).
-async fn wait_for_text(browser: &Browser, text: &str) -> anyhow::Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        if browser.page_text().await.unwrap_or_default().contains(text) {
-            return Ok(());
-        }
-        anyhow::ensure!(
-            Instant::now() < deadline,
-            "the page never showed {text:?}:\n{}",
-            browser.page_text().await.unwrap_or_default()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 fn save(dir: &Path, name: &str, response: &http::Response) -> anyhow::Result<()> {

@@ -7,7 +7,7 @@
 
 use end_to_end::checks::{assert_none, axe, vnu};
 use end_to_end::harness::browser::{Browser, Js};
-use end_to_end::harness::journey;
+use end_to_end::harness::journey::{self, click_css, path_of, wait_for_text};
 use end_to_end::harness::mail::{Mail, read_outbox, wait_for_mail};
 use end_to_end::harness::server::Server;
 use end_to_end::harness::site::Site;
@@ -30,38 +30,11 @@ fn link(mail: &Mail, path: &str) -> String {
         .to_owned()
 }
 
-fn path_of(url: &str) -> String {
-    url.split_once("://")
-        .and_then(|(_, rest)| rest.find('/').map(|at| rest[at..].to_owned()))
-        .unwrap_or_else(|| url.to_owned())
-}
-
-async fn click_css(browser: &Browser, css: &str) -> anyhow::Result<()> {
-    let element = browser.client().find(Locator::Css(css)).await?;
-    journey::click(browser, &element).await
-}
-
 async fn type_into(browser: &Browser, css: &str, text: &str) -> anyhow::Result<()> {
     let field = browser.client().find(Locator::Css(css)).await?;
     field.clear().await?;
     field.send_keys(text).await?;
     Ok(())
-}
-
-/// Waits until the page text contains `text`.
-async fn wait_for_text(browser: &Browser, text: &str) -> anyhow::Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        if browser.page_text().await.unwrap_or_default().contains(text) {
-            return Ok(());
-        }
-        anyhow::ensure!(
-            Instant::now() < deadline,
-            "the page never showed {text:?}:\n{}",
-            browser.page_text().await.unwrap_or_default()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 /// Adds an open opportunity needing only `skill` to the served site's `content/` (a copy of

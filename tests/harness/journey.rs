@@ -241,3 +241,33 @@ pub async fn wait_for_receipt(browser: &Browser, before: &str) -> anyhow::Result
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// The path (and query) of an absolute `url`, as the test servers' HTTP client wants it.
+pub fn path_of(url: &str) -> String {
+    url.split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|at| rest[at..].to_owned()))
+        .unwrap_or_else(|| url.to_owned())
+}
+
+/// Clicks the first element matching `css`, as [`click`] does.
+pub async fn click_css(browser: &Browser, css: &str) -> anyhow::Result<()> {
+    let element = browser.client().find(Locator::Css(css)).await?;
+    click(browser, &element).await
+}
+
+/// Waits (up to 15 s) until the page text contains `text` (e.g. after a form post reloads the
+/// same address).
+pub async fn wait_for_text(browser: &Browser, text: &str) -> anyhow::Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if browser.page_text().await.unwrap_or_default().contains(text) {
+            return Ok(());
+        }
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "the page never showed {text:?}:\n{}",
+            browser.page_text().await.unwrap_or_default()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
