@@ -109,6 +109,19 @@ impl Aws {
     }
 }
 
+/// SES accepted exactly `count` mails, each to a different address.
+fn assert_each_once(moto: &Moto, count: usize) {
+    let sent = moto.sent_raw();
+    let mut recipients: Vec<String> = sent.iter().flat_map(|m| m.destinations.clone()).collect();
+    recipients.sort();
+    recipients.dedup();
+    assert_eq!(
+        (sent.len(), recipients.len()),
+        (count, count),
+        "each subscriber exactly once"
+    );
+}
+
 fn with_new_opportunity() -> cwu_domain::Registry {
     let mut registry = testing::registry();
     let entry = journey::opportunity("rust-cli", "Rust command-line tool", &["Rust"]);
@@ -157,15 +170,7 @@ async fn a_rerun_repeats_nothing_and_an_ses_outage_loses_nothing() {
     assert_eq!((report.sent, report.failed), (20, 0), "{report:?}");
     let report = outbox::drain(aws.store.as_ref(), mailer.as_ref(), later).await;
     assert_eq!(report.sent, 0);
-    let sent = aws.moto.sent_raw();
-    let mut recipients: Vec<String> = sent.iter().flat_map(|m| m.destinations.clone()).collect();
-    recipients.sort();
-    recipients.dedup();
-    assert_eq!(
-        (sent.len(), recipients.len()),
-        (20, 20),
-        "each subscriber exactly once"
-    );
+    assert_each_once(&aws.moto, 20);
 }
 
 /// The send rate of this test (messages per second): `NOTIFY_SEND_RATE`, default 200.
@@ -267,13 +272,5 @@ async fn a_new_opportunity_reaches_every_subscriber_once_at_the_configured_rate(
         busiest <= rate.ceil() as usize + 1,
         "{busiest} in one second"
     );
-    let sent = aws.moto.sent_raw();
-    let mut recipients: Vec<String> = sent.iter().flat_map(|m| m.destinations.clone()).collect();
-    recipients.sort();
-    recipients.dedup();
-    assert_eq!(
-        (sent.len(), recipients.len()),
-        (subscribers, subscribers),
-        "each subscriber exactly once"
-    );
+    assert_each_once(&aws.moto, subscribers);
 }

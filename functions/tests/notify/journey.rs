@@ -320,6 +320,21 @@ pub async fn subscribed(
     mail
 }
 
+/// Proposes to the open opportunity as `email` (accepted: 303 to the receipt).
+async fn propose(world: &World, email: &str) {
+    let proposal = testing::fields(email, "We will do it.");
+    let response = world
+        .app
+        .handle(testing::post(testing::encode(&proposal)))
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        body(&response)
+    );
+}
+
 /// Rust opportunities, each as it is published.
 const RUST_NOW: (&str, &str) = ("Rust", "immediate");
 
@@ -385,17 +400,7 @@ pub async fn queued_notices_respect_leaving(world: &World, notify: &dyn NotifySt
     );
 
     // A receipt answers the person's own proposal: it is sent although they left every list.
-    let proposal = testing::fields("leaves@example.org", "We will do it.");
-    let response = world
-        .app
-        .handle(testing::post(testing::encode(&proposal)))
-        .await;
-    assert_eq!(
-        response.status(),
-        StatusCode::SEE_OTHER,
-        "{}",
-        body(&response)
-    );
+    propose(world, "leaves@example.org").await;
     let mails = world.new_mail(&mut count).await;
     assert!(
         mails
@@ -406,17 +411,7 @@ pub async fn queued_notices_respect_leaving(world: &World, notify: &dyn NotifySt
 
     // A proponent hears about an addendum, then leaves the opportunity from that mail while
     // the next one is queued: it is cancelled too.
-    let proposal = testing::fields("stays@example.org", "We will do it too.");
-    let response = world
-        .app
-        .handle(testing::post(testing::encode(&proposal)))
-        .await;
-    assert_eq!(
-        response.status(),
-        StatusCode::SEE_OTHER,
-        "{}",
-        body(&response)
-    );
+    propose(world, "stays@example.org").await;
     world.new_mail(&mut count).await;
     with_addendum(&mut registry, "First addendum.");
     world.build(registry.clone()).await;
