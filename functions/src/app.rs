@@ -3,6 +3,7 @@
 //! The Lambda binaries and `site-gen serve` build one `App` each and pass it every request;
 //! the handlers themselves are plain functions in [`crate::submit`] and [`crate::receipt`].
 
+use crate::award::outcomes::{self, OutcomesFile};
 use crate::config::{Config, RECEIPT_PATH, SUBMIT_PATH};
 use crate::mail::Mailer;
 use crate::notify::{NotifyReport, NotifyStore};
@@ -10,7 +11,7 @@ use crate::outbox::{self, DrainReport};
 use crate::registry_source::RegistrySource;
 use crate::response;
 use crate::store::ProposalStore;
-use crate::{evaluate, invite, manage, owner};
+use crate::{award, evaluate, invite, manage, owner};
 use bytes::Bytes;
 use cwu_domain::Registry;
 use cwu_domain::urls;
@@ -31,6 +32,8 @@ pub struct App {
     pub(crate) clock: Clock,
     /// Subscriptions and announcements; `None`: the `/api/subscriptions…` addresses are 404.
     pub(crate) notify: Option<Arc<dyn NotifyStore>>,
+    /// Where the public outcomes are written; `None`: nowhere.
+    pub(crate) outcomes: Option<Arc<dyn OutcomesFile>>,
 }
 
 impl App {
@@ -48,7 +51,15 @@ impl App {
             config: Arc::new(config),
             clock: Arc::new(Timestamp::now),
             notify: None,
+            outcomes: None,
         }
+    }
+
+    /// The same app writing the public outcomes to `file` after each award, acceptance and
+    /// payment, and at each sweep.
+    pub fn with_outcomes(mut self, file: Arc<dyn OutcomesFile>) -> Self {
+        self.outcomes = Some(file);
+        self
     }
 
     /// The same app with email subscriptions kept in `store` (usually the proposal store);
@@ -180,6 +191,9 @@ impl App {
                 None => owner::sign_in_required(registry),
             },
             _ => match evaluate::route(path) {
+                Some((_, evaluate::View::Outcome)) if !post => {
+                    response::method_not_allowed(Some(registry), "POST")
+                }
                 Some((slug, view)) if get => match owner::session(request, registry, config, now) {
                     Some(session) => {
                         evaluate::show(&session, store, registry, slug, view, now).await
@@ -189,24 +203,46 @@ impl App {
                 Some((slug, evaluate::View::Page)) if post => {
                     evaluate::change(request, store, registry, config, slug, now).await
                 }
+                Some((slug, evaluate::View::Outcome)) if post => {
+                    let deps = award::Deps {
+                        store,
+                        mailer,
+                        registry,
+                        config,
+                        outcomes: self.outcomes.as_deref(),
+                        now,
+                    };
+                    award::post(request, &deps, slug).await
+                }
+
                 Some(_) => response::method_not_allowed(Some(registry), "GET, HEAD, POST"),
                 None => response::not_found(Some(registry)),
             },
         }
     }
 
-    /// Invites the owners of opportunities whose deadline just passed; see [`invite::sweep`].
+    /// Invites the owners of opportunities whose deadline just passed ([`invite::sweep`]),
+    /// then writes the public outcomes file again if it is out of date (a write that failed
+    /// after an award is retried here).
     pub async fn sweep(&self) -> invite::SweepReport {
         match self.registry.registry() {
             Ok(registry) => {
-                invite::sweep(
+                let now = (self.clock)();
+                let mut report = invite::sweep(
                     self.store.as_ref(),
                     self.mailer.as_ref(),
                     &registry,
                     &self.config,
-                    (self.clock)(),
+                    now,
                 )
-                .await
+                .await;
+                if let Some(file) = &self.outcomes
+                    && let Err(error) =
+                        outcomes::publish(self.store.as_ref(), &registry, file.as_ref(), now).await
+                {
+                    report.errors.push(error.to_string());
+                }
+                report
             }
             Err(error) => invite::SweepReport {
                 invited: Vec::new(),

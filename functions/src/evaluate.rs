@@ -57,6 +57,8 @@ pub enum View {
     Csv,
     /// The JSON export.
     Json,
+    /// The award, acceptance and payment forms' address (`POST` only; [`crate::award`]).
+    Outcome,
 }
 
 /// Splits a path below [`urls::EVALUATIONS`] into the slug and the view.
@@ -66,12 +68,13 @@ pub fn route(path: &str) -> Option<(&str, View)> {
         None => (rest, View::Page),
         Some((slug, "export.csv")) => (slug, View::Csv),
         Some((slug, "export.json")) => (slug, View::Json),
+        Some((slug, "outcome")) => (slug, View::Outcome),
         Some(_) => return None,
     };
     (!slug.is_empty()).then_some((slug, view))
 }
 
-fn unavailable(registry: &Registry, error: &StoreError) -> Response<Bytes> {
+pub(crate) fn unavailable(registry: &Registry, error: &StoreError) -> Response<Bytes> {
     eprintln!("functions: evaluation store unavailable: {error}");
     crate::response::unavailable(registry)
 }
@@ -153,7 +156,7 @@ pub async fn show(
     render(session, store, registry, opportunity, view, now, None).await
 }
 
-async fn render(
+pub(crate) async fn render(
     session: &Session,
     store: &dyn ProposalStore,
     registry: &Registry,
@@ -199,7 +202,7 @@ async fn render(
     match view {
         View::Csv => return crate::export::csv(opportunity, &proposals, &sheet),
         View::Json => return crate::export::json(opportunity, &proposals, &sheet),
-        View::Page => {}
+        View::Page | View::Outcome => {}
     }
     let mut evaluated_all = Vec::with_capacity(proposals.len());
     for current in proposals {
@@ -223,7 +226,7 @@ async fn render(
         ),
         None => (StatusCode::OK, String::new()),
     };
-    let editable = opportunity.status_at(now) == Status::UnderEvaluation;
+    let editable = opportunity.status_at(now) == Status::UnderEvaluation && sheet.outcome.is_none();
     let held_html = crate::quarantine::section_html(&session.csrf, opportunity, &held, editable);
     let main = page_html(
         session,
@@ -263,7 +266,7 @@ fn page_html(
         .map(|p| p.current.reference().to_owned())
         .collect();
     let ranks = sheet.ranks(&references);
-    let editable = opportunity.status_at(now) == Status::UnderEvaluation;
+    let editable = opportunity.status_at(now) == Status::UnderEvaluation && sheet.outcome.is_none();
     let mut html = format!(
         r#"<h1>Evaluation: {title}</h1>
 {error_html}<p>Proposals closed on {deadline}. {count} to evaluate{withdrawn_note}. Score each criterion from 0 to its points, with up to two decimals; totals and ranks follow. Equal totals share a rank and are marked as a tie.</p>
@@ -280,13 +283,21 @@ fn page_html(
             n => format!(" ({n} more were withdrawn by their proponents and are not evaluated)"),
         },
     );
-    if !editable {
+    if !editable && sheet.outcome.is_none() {
         let _ = write!(
             html,
             "<p>This opportunity is {}: the evaluation can no longer change.</p>",
             e(opportunity.status_at(now).label())
         );
     }
+    let current: Vec<&StoredProposal> = proposals.iter().map(|p| &p.current).collect();
+    html.push_str(&crate::award_page::section(
+        session,
+        opportunity,
+        &current,
+        sheet,
+        now,
+    ));
     // The score sheet.
     html.push_str(r#"<h2 id="ranking">Totals and ranks</h2><table><caption>Score sheet</caption><thead><tr><th scope="col">Proposal</th>"#);
     for c in criteria {
@@ -550,6 +561,57 @@ fn in_criterion(criterion: &str, error: EvaluationError) -> EvaluationError {
     }
 }
 
+/// A form the owner of an opportunity posted after its deadline with the session's CSRF token.
+pub(crate) struct Posted<'a> {
+    /// The owner's session.
+    pub session: Session,
+    /// The opportunity.
+    pub opportunity: &'a RegistryEntry,
+    /// The form's fields.
+    pub form: BTreeMap<String, String>,
+}
+
+/// The form posted on `slug`'s evaluation, or the page refusing it (nothing is changed):
+/// without a session, for another owner's opportunity, without the CSRF token, before the
+/// deadline.
+pub(crate) fn posted<'a>(
+    request: &Request<Bytes>,
+    registry: &'a Registry,
+    config: &Config,
+    slug: &str,
+    now: Timestamp,
+) -> Result<Posted<'a>, Box<Response<Bytes>>> {
+    let Some(session) = owner::session(request, registry, config, now) else {
+        return Err(Box::new(owner::sign_in_required(registry)));
+    };
+    let Some(opportunity) = owned(registry, &session, slug) else {
+        return Err(Box::new(not_found(registry)));
+    };
+    let Ok(form) = decode_as::<BTreeMap<String, String>>(request) else {
+        return Err(Box::new(owner::csrf_refused(registry)));
+    };
+    if !session.csrf_matches(form.get("csrf").map_or("", String::as_str)) {
+        return Err(Box::new(owner::csrf_refused(registry)));
+    }
+    if sealed(opportunity, now) {
+        return Err(Box::new(message(
+            StatusCode::CONFLICT,
+            Some(registry),
+            "Proposals are sealed",
+            &[&format!(
+                "Nothing was saved: proposals can be scored, and the work awarded, only after the deadline, {}.",
+                when::display(opportunity.proposal_deadline)
+            )],
+            "",
+        )));
+    }
+    Ok(Posted {
+        session,
+        opportunity,
+        form,
+    })
+}
+
 /// `POST` on an evaluation page: checks the session, the CSRF token, the deadline and the
 /// values, then appends one event per changed value and goes back to the page (303).
 pub async fn change(
@@ -560,30 +622,14 @@ pub async fn change(
     slug: &str,
     now: Timestamp,
 ) -> Response<Bytes> {
-    let Some(session) = owner::session(request, registry, config, now) else {
-        return owner::sign_in_required(registry);
+    let Posted {
+        session,
+        opportunity,
+        form,
+    } = match posted(request, registry, config, slug, now) {
+        Ok(posted) => posted,
+        Err(response) => return *response,
     };
-    let Some(opportunity) = owned(registry, &session, slug) else {
-        return not_found(registry);
-    };
-    let Ok(form) = decode_as::<BTreeMap<String, String>>(request) else {
-        return owner::csrf_refused(registry);
-    };
-    if !session.csrf_matches(form.get("csrf").map_or("", String::as_str)) {
-        return owner::csrf_refused(registry);
-    }
-    if sealed(opportunity, now) {
-        return message(
-            StatusCode::CONFLICT,
-            Some(registry),
-            "Proposals are sealed",
-            &[&format!(
-                "Nothing was saved: proposals can be scored only after the deadline, {}.",
-                when::display(opportunity.proposal_deadline)
-            )],
-            "",
-        );
-    }
     let refuse = |error: EvaluationError| {
         render(
             &session,
@@ -612,6 +658,9 @@ pub async fn change(
             Err(error) => return unavailable(registry, &error),
         };
         let sheet = Sheet::replay(&events);
+        if sheet.outcome.is_some() {
+            return refuse(EvaluationError::Final).await;
+        }
         // Held proposals can only be admitted; the others only scored.
         let (scored, held) = crate::quarantine::split(proposals.clone(), &sheet);
         let admit = crate::quarantine::change(form.get("action").map_or("", String::as_str));
@@ -654,14 +703,17 @@ async fn append(
 ) -> Result<(), StoreError> {
     for (seq, change) in (first..).zip(changes) {
         store
-            .append_evaluation(&EvaluationEvent {
-                opportunity: slug.to_owned(),
-                seq,
-                at: now,
-                by: session.owner.email.clone(),
-                proposal: reference.to_owned(),
-                change,
-            })
+            .append_evaluation(
+                &EvaluationEvent {
+                    opportunity: slug.to_owned(),
+                    seq,
+                    at: now,
+                    by: session.owner.email.clone(),
+                    proposal: reference.to_owned(),
+                    change,
+                },
+                &[],
+            )
             .await?;
     }
     Ok(())

@@ -8,6 +8,8 @@
 //!   implementations are in [`local`], the AWS ones under the `aws` feature.
 //! - [`outbox`]: sends stored mail with claims and retries; [`paced`] keeps it under a rate.
 //! - [`notify`]: email subscriptions, watching an opportunity, and the notifier.
+//! - [`evaluate`]: the owner's evaluation page; [`award`]: the award, acceptance and payment
+//!   posted from it (forms in [`award_page`]), their mails and the public outcomes file.
 //!
 //! Wiring: `site-gen serve` calls [`local::open`]`(site_root)` once and passes every request
 //! under `/api/` to [`App::handle`] (putting the peer address in the request's extensions as
@@ -30,6 +32,8 @@
 //! ```
 
 pub mod app;
+pub mod award;
+pub mod award_page;
 #[cfg(feature = "aws")]
 pub mod aws;
 pub mod compose_mail;

@@ -28,6 +28,9 @@ pub enum MailKind {
     Confirmation,
     /// News for a subscriber, watcher or proponent (new opportunity, digest, change).
     Notice,
+    /// A proponent's result (awarded, not awarded, disqualified), or the winner's acceptance
+    /// and payment notices.
+    Result,
 }
 
 impl MailKind {
@@ -42,6 +45,7 @@ impl MailKind {
             MailKind::SignIn => "sign-in",
             MailKind::Confirmation => "confirmation",
             MailKind::Notice => "notice",
+            MailKind::Result => "result",
         }
     }
 }

@@ -129,7 +129,8 @@ pub enum StoreError {
 ///   same value. They serve rate limits and single-use links (the first use sees 1).
 /// - **Evaluation events** ([`ProposalStore::append_evaluation`]) are append-only: an event
 ///   whose `(opportunity, seq)` exists is refused with [`StoreError::Conflict`] and nothing is
-///   ever updated or deleted, which makes the audit trail uneditable.
+///   ever updated or deleted, which makes the audit trail uneditable. The mails of an event
+///   (an award's result mails) are added in the same atomic write, or not at all.
 /// - Methods never panic on bad data; they return `Unavailable` with a description.
 #[async_trait]
 pub trait ProposalStore: Send + Sync {
@@ -161,8 +162,13 @@ pub trait ProposalStore: Send + Sync {
     /// The evaluation events of an opportunity, in `seq` order.
     async fn evaluation(&self, opportunity: &str) -> Result<Vec<EvaluationEvent>, StoreError>;
 
-    /// Appends `event` unless its `(opportunity, seq)` exists ([`StoreError::Conflict`]).
-    async fn append_evaluation(&self, event: &EvaluationEvent) -> Result<(), StoreError>;
+    /// Appends `event` and adds `mails` as pending outbox items, atomically, unless the
+    /// event's `(opportunity, seq)` exists ([`StoreError::Conflict`]: nothing written).
+    async fn append_evaluation(
+        &self,
+        event: &EvaluationEvent,
+        mails: &[OutboxMail],
+    ) -> Result<(), StoreError>;
 
     /// Ids of mails not yet sent (leased or not), oldest first, at most `limit`.
     async fn pending_mail(&self, limit: usize) -> Result<Vec<String>, StoreError>;

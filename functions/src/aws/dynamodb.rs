@@ -28,7 +28,9 @@
 //! `attribute_not_exists(pk)` for a first version, else `version = :expected`), the version
 //! item and the mails (both `attribute_not_exists(pk)`: history is never overwritten). A
 //! cancelled transaction (a failed condition, or a concurrent transaction on the same item)
-//! wrote nothing and is a [`StoreError::Conflict`]: the caller re-reads and decides. Claiming,
+//! wrote nothing and is a [`StoreError::Conflict`]: the caller re-reads and decides. An
+//! evaluation event with mails (an award and its result mails) is one transaction the same
+//! way, the event conditioned on `attribute_not_exists(pk)`. Claiming,
 //! marking and releasing a mail are conditional `UpdateItem`s on the claim token and lease.
 //! Reads that decide a write are strongly consistent.
 
@@ -217,6 +219,43 @@ fn put(item: Item, table: &str, condition: &str) -> Result<TransactWriteItem, St
 }
 
 impl DynamoStore {
+    /// Writes `writes` and `mails` (each only if new) in ONE `TransactWriteItems`.
+    async fn transact(
+        &self,
+        mut writes: Vec<TransactWriteItem>,
+        mails: &[OutboxMail],
+        what: &str,
+    ) -> Result<(), StoreError> {
+        for mail in mails {
+            writes.push(put(
+                mail_item(mail)?,
+                &self.table,
+                "attribute_not_exists(pk)",
+            )?);
+        }
+        match self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(writes))
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            // Cancelled (a condition failed, or another transaction held an item): nothing
+            // was written, and re-reading tells the caller what happened.
+            Err(SdkError::ServiceError(e))
+                if matches!(
+                    e.err(),
+                    TransactWriteItemsError::TransactionCanceledException(_)
+                        | TransactWriteItemsError::TransactionInProgressException(_)
+                ) =>
+            {
+                Err(StoreError::Conflict)
+            }
+            Err(e) => Err(sdk_unavailable(what, e)),
+        }
+    }
+
     /// A `PutItem` that only creates: `Ok(false)` when an item with its key exists.
     async fn create(&self, item: Item) -> Result<bool, StoreError> {
         match self
@@ -384,7 +423,7 @@ impl ProposalStore for DynamoStore {
                 TransactWriteItem::builder().put(put).build()
             }
         };
-        let mut writes = vec![
+        let writes = vec![
             current,
             put(
                 proposal_item(proposal, version_sk(email, proposal.version), "version")?,
@@ -392,34 +431,7 @@ impl ProposalStore for DynamoStore {
                 "attribute_not_exists(pk)",
             )?,
         ];
-        for mail in mails {
-            writes.push(put(
-                mail_item(mail)?,
-                &self.table,
-                "attribute_not_exists(pk)",
-            )?);
-        }
-        match self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(writes))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            // Cancelled (a condition failed, or another transaction held an item): nothing
-            // was written, and re-reading tells the caller what happened.
-            Err(SdkError::ServiceError(e))
-                if matches!(
-                    e.err(),
-                    TransactWriteItemsError::TransactionCanceledException(_)
-                        | TransactWriteItemsError::TransactionInProgressException(_)
-                ) =>
-            {
-                Err(StoreError::Conflict)
-            }
-            Err(e) => Err(sdk_unavailable("write proposal", e)),
-        }
+        self.transact(writes, mails, "write proposal").await
     }
 
     async fn history(&self, key: &ProposalKey) -> Result<Vec<StoredProposal>, StoreError> {
@@ -483,7 +495,11 @@ impl ProposalStore for DynamoStore {
             .collect()
     }
 
-    async fn append_evaluation(&self, event: &EvaluationEvent) -> Result<(), StoreError> {
+    async fn append_evaluation(
+        &self,
+        event: &EvaluationEvent,
+        mails: &[OutboxMail],
+    ) -> Result<(), StoreError> {
         let item = to_item(event).map_err(|e| bad_item("evaluation event", e))?;
         let item = keyed(
             item,
@@ -491,11 +507,15 @@ impl ProposalStore for DynamoStore {
             format!("EVENT#{:010}", event.seq),
             "evaluation",
         )?;
-        if self.create(item).await? {
-            Ok(())
-        } else {
-            Err(StoreError::Conflict)
+        if mails.is_empty() {
+            return match self.create(item).await? {
+                true => Ok(()),
+                false => Err(StoreError::Conflict),
+            };
         }
+        let event = put(item, &self.table, "attribute_not_exists(pk)")?;
+        self.transact(vec![event], mails, "write evaluation event")
+            .await
     }
 
     /// A `Query` of the sparse pending-mail index, oldest first (eventually consistent, like

@@ -9,6 +9,7 @@ pub use mailer::EmlMailer;
 pub use store::RedbStore;
 
 use crate::app::App;
+use crate::award::outcomes::LocalOutcomes;
 use crate::config::{AfterSubmit, Config};
 use crate::registry_source::RegistryFile;
 use crate::store::StoreError;
@@ -52,6 +53,8 @@ pub struct LocalPaths {
     pub ip_hash_key: PathBuf,
     /// `<site>/private/registry.json`
     pub registry: PathBuf,
+    /// `<site>/.local/outcomes.json`: the public outcomes, read by `build` and `serve`.
+    pub outcomes: PathBuf,
 }
 
 impl LocalPaths {
@@ -64,6 +67,7 @@ impl LocalPaths {
             secret: local.join("secret"),
             ip_hash_key: local.join("ip-hash-key"),
             registry: site_root.join("private").join("registry.json"),
+            outcomes: local.join(cwu_domain::outcome::OUTCOMES_FILE),
         }
     }
 }
@@ -187,7 +191,8 @@ pub fn open(site_root: impl AsRef<Path>) -> Result<App, OpenError> {
         Arc::new(RegistryFile::new(&paths.registry)),
         config,
     )
-    .with_notifications(store);
+    .with_notifications(store)
+    .with_outcomes(Arc::new(LocalOutcomes::new(paths.outcomes.clone())));
     let drainer = app.clone();
     let drain = async move {
         let report = drainer.drain_outbox().await;

@@ -51,6 +51,21 @@ pub(super) fn from_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreErr
     serde_json::from_slice(bytes).map_err(unavailable)
 }
 
+/// Adds `mails` to the outbox (and the pending ones to the pending list) within `txn`.
+fn insert_mails(txn: &redb::WriteTransaction, mails: &[OutboxMail]) -> Result<(), StoreError> {
+    let mut outbox = txn.open_table(OUTBOX).map_err(unavailable)?;
+    let mut pending = txn.open_table(PENDING).map_err(unavailable)?;
+    for mail in mails {
+        outbox
+            .insert(mail.id.as_str(), to_json(mail)?.as_slice())
+            .map_err(unavailable)?;
+        if mail.state == MailState::Pending {
+            pending.insert(mail.id.as_str(), ()).map_err(unavailable)?;
+        }
+    }
+    Ok(())
+}
+
 /// The embedded store: a redb database file.
 #[derive(Clone)]
 pub struct RedbStore {
@@ -219,16 +234,7 @@ impl ProposalStore for RedbStore {
                         json.as_slice(),
                     )
                     .map_err(unavailable)?;
-                let mut outbox = txn.open_table(OUTBOX).map_err(unavailable)?;
-                let mut pending = txn.open_table(PENDING).map_err(unavailable)?;
-                for mail in &mails {
-                    outbox
-                        .insert(mail.id.as_str(), to_json(mail)?.as_slice())
-                        .map_err(unavailable)?;
-                    if mail.state == MailState::Pending {
-                        pending.insert(mail.id.as_str(), ()).map_err(unavailable)?;
-                    }
-                }
+                insert_mails(&txn, &mails)?;
             }
             txn.commit().map_err(unavailable)
         })
@@ -297,8 +303,13 @@ impl ProposalStore for RedbStore {
             .await
     }
 
-    async fn append_evaluation(&self, event: &EvaluationEvent) -> Result<(), StoreError> {
+    async fn append_evaluation(
+        &self,
+        event: &EvaluationEvent,
+        mails: &[OutboxMail],
+    ) -> Result<(), StoreError> {
         let event = event.clone();
+        let mails = mails.to_vec();
         self.run(move |db| {
             let key = format!("{}{SEPARATOR}{:010}", event.opportunity, event.seq);
             let txn = db.begin_write().map_err(unavailable)?;
@@ -310,6 +321,7 @@ impl ProposalStore for RedbStore {
                 events
                     .insert(key.as_str(), to_json(&event)?.as_slice())
                     .map_err(unavailable)?;
+                insert_mails(&txn, &mails)?;
             }
             txn.commit().map_err(unavailable)
         })

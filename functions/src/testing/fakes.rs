@@ -1,6 +1,8 @@
 //! Fakes for failure paths the real adapters cannot be made to take on demand: a mailer that
-//! fails its first attempts and records what it sends, and a store that is always down.
+//! fails its first attempts and records what it sends, a store that is always down, and an
+//! outcomes file that can be made to refuse writes.
 
+use crate::award::outcomes::{OutcomesFile, PublishError};
 use crate::mail::{MailError, MailState, Mailer, OutboxMail};
 use crate::store::{ProposalKey, ProposalStore, StoreError, StoredProposal};
 use async_trait::async_trait;
@@ -87,7 +89,11 @@ impl ProposalStore for UnavailableStore {
     async fn evaluation(&self, _: &str) -> Result<Vec<EvaluationEvent>, StoreError> {
         Err(down())
     }
-    async fn append_evaluation(&self, _: &EvaluationEvent) -> Result<(), StoreError> {
+    async fn append_evaluation(
+        &self,
+        _: &EvaluationEvent,
+        _: &[OutboxMail],
+    ) -> Result<(), StoreError> {
         Err(down())
     }
     async fn pending_mail(&self, _: usize) -> Result<Vec<String>, StoreError> {
@@ -130,4 +136,56 @@ impl ProposalStore for UnavailableStore {
 
 fn down() -> StoreError {
     StoreError::Unavailable("simulated outage".into())
+}
+
+/// An outcomes file in memory that refuses writes while [`MemoryOutcomes::fail`] is set.
+#[derive(Default)]
+pub struct MemoryOutcomes {
+    contents: Mutex<Option<String>>,
+    failing: std::sync::atomic::AtomicBool,
+    writes: AtomicUsize,
+}
+
+impl MemoryOutcomes {
+    /// Makes every write fail (`true`) or succeed again.
+    pub fn fail(&self, failing: bool) {
+        self.failing.store(failing, Ordering::SeqCst);
+    }
+
+    /// The file's contents, parsed; empty when it was never written.
+    pub fn outcomes(&self) -> cwu_domain::outcome::Outcomes {
+        let contents = self.contents.lock().unwrap_or_else(|p| p.into_inner());
+        contents.as_deref().map_or_else(Default::default, |json| {
+            cwu_domain::outcome::Outcomes::from_json(json).expect("a valid outcomes file")
+        })
+    }
+
+    /// The raw contents.
+    pub fn json(&self) -> Option<String> {
+        self.contents
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// How many writes succeeded.
+    pub fn writes(&self) -> usize {
+        self.writes.load(Ordering::SeqCst)
+    }
+}
+
+#[async_trait]
+impl OutcomesFile for MemoryOutcomes {
+    async fn read(&self) -> Result<Option<String>, PublishError> {
+        Ok(self.json())
+    }
+
+    async fn write(&self, json: &str) -> Result<(), PublishError> {
+        if self.failing.load(Ordering::SeqCst) {
+            return Err(PublishError::File("simulated storage outage".into()));
+        }
+        *self.contents.lock().unwrap_or_else(|p| p.into_inner()) = Some(json.to_owned());
+        self.writes.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
 }

@@ -68,6 +68,7 @@ fn entry(slug: &str, title: &str, proposal_deadline: &str, lifecycle: Lifecycle)
         assignment_date: "2027-04-01T23:00:00Z".parse().expect("valid date"),
         start_date: "2027-04-15T23:00:00Z".parse().expect("valid date"),
         completion_date: None,
+        repository: Some("https://github.com/bcgov-example/permit-status".into()),
     }
 }
 

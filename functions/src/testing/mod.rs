@@ -5,13 +5,15 @@
 //! Each scenario takes a fresh, empty store and drives it through [`App::handle`] with real
 //! HTTP requests, a fixture [`Registry`] and the fixed test clock [`NOW`]; failures panic.
 
+mod award;
 mod fakes;
 mod fixtures;
 mod held;
 mod journey;
 mod refusals;
 
-pub use fakes::{RecordingMailer, UnavailableStore};
+pub use award::*;
+pub use fakes::{MemoryOutcomes, RecordingMailer, UnavailableStore};
 pub use fixtures::{
     CANCELLED, CLOSED, MAIL_FROM, NOW, OPEN, OWNER_EMAIL, TERMS, app_at, encode, fields, now, post,
     registry, text,
@@ -501,6 +503,8 @@ macro_rules! behaviour_scenarios {
             suspected_spam_is_held_apart,
             bad_manage_links_say_what_to_do,
             sign_in_is_limited_per_client,
+            award_results_acceptance_and_payment,
+            hostile_award_requests_change_nothing,
         );
     };
 }

@@ -3,14 +3,18 @@
 //!
 //! The events are the only stored fact: the current score of a criterion, the audit trail's
 //! "old → new" and the ranking are all computed by replaying them in order, so nothing can be
-//! edited after the fact and nothing is defined twice. Later steps (an award, say) become new
-//! [`Change`] variants.
+//! edited after the fact and nothing is defined twice. The steps after scoring (award,
+//! acceptance, payment: [`crate::award`]) are events too, and the public [`Outcome`] is
+//! replayed from them like the scores.
 
+use crate::money::Reward;
 use crate::opportunity::Criterion;
+use crate::outcome::{Accepted, Awarded, Outcome, Paid};
+use crate::when;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fmt;
+use std::fmt::{self, Write};
 
 /// The longest note or disqualification reason, in characters.
 pub const MAX_NOTE: usize = 2_000;
@@ -85,6 +89,33 @@ pub enum Change {
     /// Moves a proposal held as suspected spam (its form's hidden field was filled in) into
     /// the evaluation: the owner judged a person sent it.
     Admit,
+    /// Awards the work to the event's proposal; the evaluation is final from then on.
+    Award {
+        /// The proponent's legal name, as in the proposal awarded.
+        proponent: String,
+        /// Their organization, when they proposed as one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        organization: Option<String>,
+        /// The fixed price at the award (the opportunity's reward).
+        amount: Reward,
+        /// Why this proposal, when it is not the only top-ranked one (empty otherwise).
+        #[serde(default)]
+        justification: String,
+    },
+    /// Records the awarded work accepted: the acceptance criteria are met.
+    Accept {
+        /// The day it was accepted (4:00 PM Vancouver, like every date alone).
+        date: Timestamp,
+        /// `https://` links to the merged pull requests or the release.
+        links: Vec<String>,
+    },
+    /// Records the payment of the fixed price.
+    Pay {
+        /// The day it was paid.
+        date: Timestamp,
+        /// The amount paid: always the award's amount.
+        amount: Reward,
+    },
 }
 
 impl Change {
@@ -182,6 +213,53 @@ pub enum EvaluationError {
     /// The opportunity is awarded or cancelled: the evaluation is final.
     #[error("the opportunity is awarded or cancelled, so its evaluation can no longer change")]
     Final,
+    /// An award while there is nothing to award.
+    #[error("there is no proposal to award: every proposal was withdrawn or disqualified")]
+    NothingToAward,
+    /// An award before every current proposal is scored or disqualified.
+    #[error(
+        "score every criterion of every proposal, or disqualify it, before awarding: {0} not fully scored"
+    )]
+    NotFullyScored(usize),
+    /// An award to a disqualified proposal.
+    #[error("a disqualified proposal cannot be awarded")]
+    Disqualified,
+    /// An award to a proposal that is not alone at the top, without saying why.
+    #[error(
+        "write a justification: the proposal chosen is not the only one ranked first, and the audit trail keeps why it was chosen"
+    )]
+    JustificationRequired,
+    /// A second award.
+    #[error("the work is already awarded; an award is recorded once and cannot be changed")]
+    AlreadyAwarded,
+    /// An acceptance or payment before the award.
+    #[error("award the work first: acceptance and payment are recorded after the award")]
+    NotAwarded,
+    /// A second acceptance.
+    #[error("the work's acceptance is already recorded and cannot be changed")]
+    AlreadyAccepted,
+    /// A payment before the acceptance.
+    #[error(
+        "record the work accepted first: the fixed price is paid once the acceptance criteria are met"
+    )]
+    NotAccepted,
+    /// A second payment.
+    #[error("the payment is already recorded and cannot be changed")]
+    AlreadyPaid,
+    /// A payment of another amount than the fixed price.
+    #[error("{given} is not the fixed price: the payment must be exactly {reward}")]
+    WrongAmount {
+        /// The amount as typed.
+        given: String,
+        /// The award's amount.
+        reward: Reward,
+    },
+    /// A date that is not a date, in the future or before the step it follows.
+    #[error("{0}")]
+    BadDate(String),
+    /// A link to the delivered code that is not an `https://` address, or none or too many.
+    #[error("{0}")]
+    BadLinks(String),
 }
 
 /// Where one proposal stands.
@@ -231,6 +309,10 @@ pub struct Sheet {
     pub rows: BTreeMap<String, Row>,
     /// Every event with its old and new value, oldest first.
     pub audit: Vec<AuditLine>,
+    /// The award, acceptance and payment recorded so far.
+    pub outcome: Option<Outcome>,
+    /// The reference of the proposal awarded.
+    pub winner: Option<String>,
 }
 
 const NONE: &str = "—";
@@ -285,6 +367,53 @@ impl Sheet {
                     "held apart".to_owned(),
                     "moved into the evaluation".to_owned(),
                 )
+            }
+            Change::Award {
+                proponent,
+                organization,
+                amount,
+                justification,
+            } => {
+                self.winner = Some(event.proposal.clone());
+                self.outcome = Some(Outcome {
+                    awarded: Awarded {
+                        proponent: proponent.clone(),
+                        organization: organization.clone(),
+                        date: event.at,
+                        amount: *amount,
+                    },
+                    accepted: None,
+                    paid: None,
+                });
+                let mut new = format!("awarded for {amount}");
+                if !justification.is_empty() {
+                    let _ = write!(new, "; justification: {justification}");
+                }
+                ("Award".to_owned(), NONE.to_owned(), new)
+            }
+            Change::Accept { date, links } => {
+                if let Some(outcome) = &mut self.outcome {
+                    outcome.accepted = Some(Accepted {
+                        date: *date,
+                        links: links.clone(),
+                    });
+                }
+                let new = format!(
+                    "accepted on {}: {}",
+                    when::display_date(*date),
+                    links.join(" ")
+                );
+                ("Work accepted".to_owned(), NONE.to_owned(), new)
+            }
+            Change::Pay { date, amount } => {
+                if let Some(outcome) = &mut self.outcome {
+                    outcome.paid = Some(Paid {
+                        date: *date,
+                        amount: *amount,
+                    });
+                }
+                let new = format!("{amount} paid on {}", when::display_date(*date));
+                ("Payment".to_owned(), NONE.to_owned(), new)
             }
         };
         self.audit.push(AuditLine {

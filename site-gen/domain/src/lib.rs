@@ -20,6 +20,7 @@
 //! assert_eq!(urls::opportunity("permit-api"), "/opportunities/permit-api/");
 //! ```
 
+pub mod award;
 pub mod email;
 pub mod evaluation;
 pub mod html;

@@ -61,6 +61,9 @@ pub struct RegistryEntry {
     pub assignment_date: Timestamp,
     pub start_date: Timestamp,
     pub completion_date: Option<Timestamp>,
+    /// Where the work is delivered in the open (the winner's result mail names it).
+    #[serde(default)]
+    pub repository: Option<String>,
 }
 
 impl RegistryEntry {
@@ -84,6 +87,7 @@ impl RegistryEntry {
             assignment_date: opportunity.assignment_date,
             start_date: opportunity.start_date,
             completion_date: opportunity.completion_date,
+            repository: Some(opportunity.repository.clone()),
         }
     }
 

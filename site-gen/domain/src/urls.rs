@@ -77,6 +77,11 @@ pub fn evaluation_csv(slug: &str) -> String {
     format!("{EVALUATIONS}/{slug}/export.csv")
 }
 
+/// Where the owner posts the award, the acceptance and the payment of an opportunity.
+pub fn evaluation_outcome(slug: &str) -> String {
+    format!("{EVALUATIONS}/{slug}/outcome")
+}
+
 /// The JSON export of an opportunity's evaluation.
 pub fn evaluation_json(slug: &str) -> String {
     format!("{EVALUATIONS}/{slug}/export.json")
@@ -162,6 +167,16 @@ pub fn wiki(path: &str) -> String {
 /// The receipt page for the already encoded query `query`.
 pub fn receipt(query: &str) -> String {
     format!("{RECEIPT}?{query}")
+}
+
+/// Whether `value` is a whole `https://` address: a host with a dot, no spaces or control
+/// characters (what front matter and recorded links accept).
+pub fn is_https(value: &str) -> bool {
+    let host = value
+        .strip_prefix("https://")
+        .and_then(|rest| rest.split(['/', '?', '#']).next());
+    host.is_some_and(|h| h.contains('.') && !h.starts_with('.'))
+        && !value.contains(|c: char| c.is_whitespace() || c.is_control())
 }
 
 /// `path` under the site's `base_url` (a trailing slash on `base_url` is ignored).

@@ -153,12 +153,7 @@ impl Checker {
 
     fn url(&mut self, field: &str, value: Option<&String>) -> Option<String> {
         let value = self.required(field, value)?.trim();
-        let host = value
-            .strip_prefix("https://")
-            .and_then(|rest| rest.split('/').next());
-        if host.is_some_and(|h| h.contains('.') && !h.contains(char::is_whitespace))
-            && !value.contains(char::is_whitespace)
-        {
+        if urls::is_https(value) {
             Some(value.to_owned())
         } else {
             self.problem(

@@ -1,0 +1,115 @@
+//! The public outcomes file ([`cwu_domain::outcome`]): derived from the store, written whole
+//! after each award, acceptance and payment, and again by every deadline sweep.
+//!
+//! The store is the record; the file is a copy for the build. So a failed write loses
+//! nothing: the step stands, and the next sweep (every 5 minutes on AWS, every minute in
+//! `serve`) writes the file again. The file is rewritten only when its content changed.
+
+use crate::store::{ProposalStore, StoreError};
+use async_trait::async_trait;
+use cwu_domain::Registry;
+use cwu_domain::evaluation::Sheet;
+use cwu_domain::outcome::Outcomes;
+use jiff::Timestamp;
+use std::path::PathBuf;
+
+/// Why the outcomes file could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// The store could not be read.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The file (or S3 object) could not be read or written.
+    #[error("the outcomes file could not be written: {0}")]
+    File(String),
+}
+
+/// Where the outcomes file lives: `.local/outcomes.json`, or an object in a private bucket.
+#[async_trait]
+pub trait OutcomesFile: Send + Sync {
+    /// The file's current contents; `None` when it does not exist yet.
+    async fn read(&self) -> Result<Option<String>, PublishError>;
+    /// Replaces the file's contents whole (readers see the old or the new file, never a part).
+    async fn write(&self, json: &str) -> Result<(), PublishError>;
+}
+
+/// Every outcome recorded in the store for the opportunities of `registry` whose deadline has
+/// passed at `now` (none can have one before).
+pub async fn derive(
+    store: &dyn ProposalStore,
+    registry: &Registry,
+    now: Timestamp,
+) -> Result<Outcomes, StoreError> {
+    let mut outcomes = Outcomes::new();
+    for opportunity in registry.opportunities.values() {
+        if opportunity.proposal_deadline > now {
+            continue;
+        }
+        let events = store.evaluation(&opportunity.slug).await?;
+        if let Some(outcome) = Sheet::replay(&events).outcome {
+            outcomes
+                .opportunities
+                .insert(opportunity.slug.clone(), outcome);
+        }
+    }
+    Ok(outcomes)
+}
+
+/// Writes the outcomes derived from the store to `file` when they differ from its contents;
+/// whether it wrote.
+pub async fn publish(
+    store: &dyn ProposalStore,
+    registry: &Registry,
+    file: &dyn OutcomesFile,
+    now: Timestamp,
+) -> Result<bool, PublishError> {
+    let json = derive(store, registry, now).await?.to_json();
+    if file.read().await?.as_deref() == Some(json.as_str()) {
+        return Ok(false);
+    }
+    file.write(&json).await?;
+    Ok(true)
+}
+
+/// The local outcomes file, `<site>/.local/outcomes.json`.
+pub struct LocalOutcomes {
+    path: PathBuf,
+}
+
+impl LocalOutcomes {
+    /// The file at `path`.
+    pub fn new(path: PathBuf) -> Self {
+        LocalOutcomes { path }
+    }
+}
+
+fn file_error(error: std::io::Error) -> PublishError {
+    PublishError::File(error.to_string())
+}
+
+#[async_trait]
+impl OutcomesFile for LocalOutcomes {
+    async fn read(&self) -> Result<Option<String>, PublishError> {
+        match tokio::fs::read_to_string(&self.path).await {
+            Ok(text) => Ok(Some(text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(file_error(e)),
+        }
+    }
+
+    /// Writes a temporary file beside it, then renames it over the file: a build reading at
+    /// the same moment sees the old or the new file whole.
+    async fn write(&self, json: &str) -> Result<(), PublishError> {
+        let temporary = self
+            .path
+            .with_extension(format!("json.{}", crate::ids::random()));
+        tokio::fs::write(&temporary, json)
+            .await
+            .map_err(file_error)?;
+        if let Err(error) = tokio::fs::rename(&temporary, &self.path).await {
+            let _ = tokio::fs::remove_file(&temporary).await;
+            return Err(file_error(error));
+        }
+        Ok(())
+    }
+}
