@@ -61,7 +61,7 @@ pub fn section(
     }
     let mut html = String::from(r#"<h2 id="outcome">Award, acceptance and payment</h2>"#);
     let Some(outcome) = &sheet.outcome else {
-        if opportunity.awarded {
+        if opportunity.awarded() {
             html.push_str("<p>This opportunity was awarded in its page's front matter.</p>");
             return html;
         }

@@ -156,7 +156,7 @@ fn step(
     match field("action") {
         "award" => {
             // An opportunity awarded in its front matter (before this platform) stays so.
-            if opportunity.awarded && sheet.outcome.is_none() {
+            if opportunity.awarded() && sheet.outcome.is_none() {
                 return Err(EvaluationError::Final);
             }
             let references: Vec<String> =
