@@ -380,3 +380,40 @@ async fn manage_changes_skills_and_bounces_suppress() {
         ("ana@example.org", "New opportunity: Go")
     );
 }
+
+/// Cancelling an opportunity (`status: cancelled`) mails every proponent once
+/// (issue 11): a second build adds nothing.
+#[tokio::test]
+async fn cancelling_mails_every_proponent_once() {
+    let local = Local::new();
+    let app = &local.world.app;
+    // The published opportunity, announced: its cancellation is news.
+    local.world.build(testing::registry()).await;
+    for email in ["ana@example.org", "bo@example.org"] {
+        let response = app
+            .handle(testing::post(testing::encode(&testing::fields(
+                email, "A plan.",
+            ))))
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+    let mut count = 0;
+    local.world.new_mail(&mut count).await;
+    let mut registry = testing::registry();
+    registry
+        .opportunities
+        .get_mut(testing::OPEN)
+        .unwrap()
+        .lifecycle = cwu_domain::opportunity::Lifecycle::Cancelled;
+    local.world.build(registry.clone()).await;
+    let mails = local.world.new_mail(&mut count).await;
+    let mut to: Vec<&str> = mails
+        .iter()
+        .filter(|m| m.subject.starts_with("Cancelled:"))
+        .map(|m| m.to.as_str())
+        .collect();
+    to.sort_unstable();
+    assert_eq!(to, ["ana@example.org", "bo@example.org"], "{mails:?}");
+    local.world.build(registry).await;
+    assert!(local.world.new_mail(&mut count).await.is_empty(), "once");
+}
