@@ -113,3 +113,34 @@ impl OutcomesFile for LocalOutcomes {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_local_file_is_replaced_whole_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = LocalOutcomes::new(dir.path().join("outcomes.json"));
+        assert!(
+            file.read().await.expect("read").is_none(),
+            "not yet written"
+        );
+        file.write("{\"a\": 1}\n").await.expect("write");
+        file.write("{\"b\": 2}\n").await.expect("rewrite");
+        assert_eq!(
+            file.read().await.expect("read").as_deref(),
+            Some("{\"b\": 2}\n")
+        );
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, ["outcomes.json"], "no temporary file left");
+        let nowhere = LocalOutcomes::new(dir.path().join("missing/outcomes.json"));
+        assert!(matches!(
+            nowhere.write("{}").await,
+            Err(PublishError::File(_))
+        ));
+    }
+}
