@@ -1,5 +1,6 @@
 //! The public outcomes file ([`cwu_domain::outcome`]): derived from the store, written whole
-//! after each award, acceptance and payment, and again by every deadline sweep.
+//! after each award, acceptance and payment, and again by every deadline sweep. Outcomes the
+//! store no longer knows stay in it (see [`publish`]).
 //!
 //! The store is the record; the file is a copy for the build. So a failed write loses
 //! nothing: the step stands, and the next sweep (every 5 minutes on AWS, every minute in
@@ -55,16 +56,26 @@ pub async fn derive(
     Ok(outcomes)
 }
 
-/// Writes the outcomes derived from the store to `file` when they differ from its contents;
-/// whether it wrote.
+/// Adds the outcomes derived from the store to `file` and writes it when that changed it;
+/// whether it wrote. Outcomes already in the file for opportunities the store knows nothing of
+/// stay: a published award is never taken back, and the store may not hold it (a fresh local
+/// store, an opportunity no longer in the registry, events past their retention).
 pub async fn publish(
     store: &dyn ProposalStore,
     registry: &Registry,
     file: &dyn OutcomesFile,
     now: Timestamp,
 ) -> Result<bool, PublishError> {
-    let json = derive(store, registry, now).await?.to_json();
-    if file.read().await?.as_deref() == Some(json.as_str()) {
+    let current = file.read().await?;
+    // A file that cannot be read as outcomes is replaced by what the store knows.
+    let mut outcomes = current
+        .as_deref()
+        .and_then(|text| Outcomes::from_json(text).ok())
+        .unwrap_or_else(Outcomes::new);
+    let derived = derive(store, registry, now).await?;
+    outcomes.opportunities.extend(derived.opportunities);
+    let json = outcomes.to_json();
+    if current.as_deref() == Some(json.as_str()) {
         return Ok(false);
     }
     file.write(&json).await?;
@@ -142,5 +153,38 @@ mod tests {
             nowhere.write("{}").await,
             Err(PublishError::File(_))
         ));
+    }
+
+    #[tokio::test]
+    async fn published_outcomes_the_store_does_not_know_stay() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = crate::local::RedbStore::open(&dir.path().join("store.redb")).expect("store");
+        let registry = crate::testing::registry();
+        let file = LocalOutcomes::new(dir.path().join("outcomes.json"));
+        let now = "2030-01-01T00:00:00Z".parse().expect("time");
+        // Nothing anywhere: an empty file, written once.
+        assert!(
+            publish(&store, &registry, &file, now)
+                .await
+                .expect("publish")
+        );
+        assert!(!publish(&store, &registry, &file, now).await.expect("again"));
+        // An award published before this store existed (a fresh local store, say).
+        let earlier = r#"{
+  "version": 1,
+  "opportunities": {
+    "older-work": {
+      "awarded": {
+        "proponent": "Ada Lovelace",
+        "date": "2026-01-05T00:00:00Z",
+        "amount": 25000
+      }
+    }
+  }
+}
+"#;
+        file.write(earlier).await.expect("write");
+        assert!(!publish(&store, &registry, &file, now).await.expect("keep"));
+        assert_eq!(file.read().await.expect("read").as_deref(), Some(earlier));
     }
 }
