@@ -13,9 +13,15 @@ fuzz_target!(|text: &str| {
     let rendered = render(text, &HIGHLIGHTER);
     let html = rendered.html.to_ascii_lowercase();
     assert!(!html.contains("<script"), "raw HTML became markup");
-    // As text (escaped raw HTML, say) the words are harmless; as a link target they are not.
-    for attribute in ["href=\"javascript:", "src=\"javascript:"] {
-        assert!(!html.contains(attribute), "a script link survived: {html}");
+    // As text or a label the words are harmless; as the start of a URL attribute they are not.
+    for (at, _) in html.match_indices("javascript:") {
+        let before = &html[..at];
+        let inside_tag = before.rfind('<') > before.rfind('>');
+        let attribute = before
+            .strip_suffix("=\"")
+            .and_then(|b| b.rsplit(char::is_whitespace).next());
+        let url_attribute = matches!(attribute, Some("href" | "src" | "action" | "formaction"));
+        assert!(!(inside_tag && url_attribute), "a script link survived: {html}");
     }
     let mut ids: Vec<&str> = rendered.toc.iter().map(|t| t.id.as_str()).collect();
     ids.sort_unstable();
