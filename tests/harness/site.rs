@@ -14,7 +14,13 @@ pub fn site_gen() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
         if let Some(bin) = std::env::var_os("SITE_GEN_BIN") {
-            return PathBuf::from(bin);
+            let bin = PathBuf::from(bin);
+            assert!(
+                bin.is_file(),
+                "SITE_GEN_BIN={} is not a file",
+                bin.display()
+            );
+            return bin;
         }
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let output = Command::new(cargo)

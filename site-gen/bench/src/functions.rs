@@ -1,6 +1,6 @@
 //! The Lambda functions: zip sizes from `target/lambda/**/bootstrap.zip` (built by
-//! `infra/check`) and, where a binary can run on this machine, cold start (process start to first
-//! response) against a minimal local Lambda Runtime API.
+//! `infra/build-functions`) and, where a binary can run on this machine, cold start (process
+//! start to first response) against a minimal local Lambda Runtime API.
 
 use anyhow::{Context, Result, bail};
 use std::fs::{self, File};
