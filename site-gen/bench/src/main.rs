@@ -2,18 +2,17 @@
 //! `serve` rebuild latency and the Lambda zips; prints a Markdown report and writes it to
 //! `bench-out/report.md`.
 
-mod content;
 mod functions;
 mod http;
 mod measure;
 mod notify;
 mod report;
-mod rng;
 mod runner;
 mod serve;
 mod tools;
 
 use anyhow::{Context, Result};
+use bench::content;
 use clap::Parser;
 use std::fs;
 use std::path::{Path, PathBuf};

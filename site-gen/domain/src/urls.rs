@@ -113,6 +113,25 @@ pub fn skill(skill_slug: &str) -> String {
     format!("{BOARD}skills/{skill_slug}/")
 }
 
+/// Cards on one page of the board or of a skill page: the later ones are on numbered pages, so a
+/// page stays light however many opportunities the site has.
+pub const PAGE_SIZE: usize = 100;
+
+/// How many pages a list of `cards` cards takes (one page even when empty).
+pub fn page_count(cards: usize) -> usize {
+    cards.div_ceil(PAGE_SIZE).max(1)
+}
+
+/// Page `number` (from 1) of the list whose first page is `first` (the board or a skill page):
+/// `first` itself, then `{first}page/{number}/`.
+pub fn list_page(first: &str, number: usize) -> String {
+    if number <= 1 {
+        first.to_owned()
+    } else {
+        format!("{first}page/{number}/")
+    }
+}
+
 /// A skill's RSS feed: `/feeds/skills/{skill_slug}.xml`.
 pub fn skill_feed(skill_slug: &str) -> String {
     format!("/feeds/skills/{skill_slug}.xml")
@@ -197,6 +216,9 @@ mod tests {
         assert_eq!(wiki("guides/reindex"), "/wiki/guides/reindex/");
         assert_eq!(receipt("id=1"), "/api/proposals/receipt?id=1");
         assert_eq!(opportunity_calendar("a"), "/opportunities/a/deadline.ics");
+        assert_eq!(list_page(BOARD, 1), BOARD);
+        assert_eq!(list_page(&skill("rust"), 3), "/opportunities/skills/rust/page/3/");
+        assert_eq!([0, 1, PAGE_SIZE, PAGE_SIZE + 1].map(page_count), [1, 1, 1, 2]);
         assert_eq!(
             webcal("https://cwu.example.ca/", CALENDAR),
             "webcal://cwu.example.ca/opportunities.ics"

@@ -487,6 +487,8 @@ fn targets(
     for url in urls::fixed_files() {
         targets.add(url.to_owned());
     }
+    // How many cards each list (the board, each skill page) has: its later pages are targets too.
+    let mut lists: HashMap<String, usize> = HashMap::new();
     for page in opportunities {
         let slug = &page.opportunity.slug;
         if opportunity::is_draft(&page.opportunity) && !options.drafts {
@@ -496,6 +498,17 @@ fn targets(
         let skill_slugs: Vec<String> = page.opportunity.skills.iter().map(|s| slugify(s)).collect();
         for url in urls::opportunity_files(slug, skill_slugs.iter().map(String::as_str)) {
             targets.add(url);
+        }
+        for first in [urls::BOARD.to_owned()]
+            .into_iter()
+            .chain(skill_slugs.iter().map(|s| urls::skill(s)))
+        {
+            *lists.entry(first).or_default() += 1;
+        }
+    }
+    for (first, cards) in &lists {
+        for number in 2..=urls::page_count(*cards) {
+            targets.add(urls::list_page(first, number));
         }
     }
     // A file with problems is reported already; links to it are not broken on top of that.

@@ -29,6 +29,7 @@ pub mod history;
 pub mod markdown;
 pub mod ocds;
 pub mod output;
+pub mod paging;
 pub mod registry;
 pub mod sitemap;
 pub mod templates;
@@ -55,7 +56,8 @@ use views::{Card, OpportunityView, SiteView, SkillView, WikiLink};
 const HOME_CARDS: usize = 12;
 
 /// How many items a feed holds: the newest ones. Readers poll feeds often, so a feed stays small
-/// however many opportunities the board has (like Hugo's `rssLimit`); the board lists them all.
+/// however many opportunities the board has (like Hugo's `rssLimit`); the board lists them all, page
+/// by page.
 pub const FEED_ITEMS: usize = 200;
 
 /// What to build.
@@ -527,44 +529,60 @@ impl<'c> Site<'c> {
         Ok(1)
     }
 
+    /// The context of one page of a list (`title` and `description` are the first page's).
     fn board_context(
         &self,
         title: &str,
         description: &str,
-        path: &str,
-        cards: &[&Card],
+        page: &paging::ListPage,
+        count: usize,
     ) -> Context {
+        let (title, description) = if page.number > 1 {
+            let of = format!(", page {} of {}", page.number, page.pager.count);
+            (format!("{title}{of}"), format!("{description} Page {}.", page.number))
+        } else {
+            (title.to_owned(), description.to_owned())
+        };
         let mut context = page_context(&PageMeta {
-            title,
-            description,
-            path,
+            title: &title,
+            description: &description,
+            path: &page.url,
             section: "opportunities",
             og_type: "website",
         });
-        context.insert("sections", &views::sections(cards));
-        context.insert("count", &cards.len());
+        context.insert("sections", &page.sections);
+        context.insert("pager", &page.pager);
+        context.insert("count", &count);
         context
     }
 
     fn write_board(&self, out: &Output, skills: &[SkillSummary]) -> Result<usize, BuildError> {
         let cards: Vec<&Card> = self.cards.iter().collect();
-        let mut context = self.board_context(
-            "Opportunities",
-            "Every Code With Us opportunity: open, closing soon, under evaluation, awarded and cancelled, with reward, skills and deadline.",
-            urls::BOARD,
-            &cards,
-        );
-        context.insert("skills", skills);
-        context.insert("statuses", &status_options(&self.cards));
+        let statuses = status_options(&self.cards);
+        let jumps = paging::status_jumps(urls::BOARD, &cards);
         let max_reward = self
             .cards
             .iter()
             .map(|c| c.reward_dollars)
             .max()
             .unwrap_or(0);
-        context.insert("max_reward", &max_reward);
-        self.render_page(out, urls::BOARD, "board.html", &context)?;
-        Ok(1)
+        paging::pages(urls::BOARD, &cards)
+            .par_iter()
+            .map(|page| {
+                let mut context = self.board_context(
+                    "Opportunities",
+                    "Every Code With Us opportunity: open, closing soon, under evaluation, awarded and cancelled, with reward, skills and deadline.",
+                    page,
+                    cards.len(),
+                );
+                context.insert("skills", skills);
+                context.insert("statuses", &statuses);
+                context.insert("jumps", &jumps);
+                context.insert("max_reward", &max_reward);
+                self.render_page(out, &page.url, "board.html", &context)?;
+                Ok(1)
+            })
+            .sum()
     }
 
     fn write_skill_pages(
@@ -586,11 +604,16 @@ impl<'c> Site<'c> {
                     "Code With Us opportunities asking for {}: status, reward and deadline.",
                     skill.name
                 );
-                let path = urls::skill(&skill.slug);
-                let mut context = self.board_context(&title, &description, &path, &cards);
-                context.insert("skill", skill);
-                self.render_page(out, &path, "skill.html", &context)?;
-                Ok(1)
+                paging::pages(&urls::skill(&skill.slug), &cards)
+                    .iter()
+                    .map(|page| {
+                        let mut context =
+                            self.board_context(&title, &description, page, cards.len());
+                        context.insert("skill", skill);
+                        self.render_page(out, &page.url, "skill.html", &context)?;
+                        Ok(1)
+                    })
+                    .sum::<Result<usize, BuildError>>()
             })
             .sum()
     }
@@ -719,9 +742,18 @@ impl<'c> Site<'c> {
     /// Sitemap, robots.txt and the 404 page.
     fn write_misc(&self, out: &Output, skills: &[SkillSummary]) -> Result<usize, BuildError> {
         let base = &self.site.base_url;
-        let skill_urls: Vec<String> = skills.iter().map(|s| urls::skill(&s.skill.slug)).collect();
-        let pages = [urls::HOME, urls::BOARD]
+        let list_pages = |first: String, cards: usize| {
+            (1..=urls::page_count(cards)).map(move |n| urls::list_page(&first, n))
+        };
+        let skill_urls: Vec<String> = skills
+            .iter()
+            .flat_map(|s| list_pages(urls::skill(&s.skill.slug), s.count))
+            .collect();
+        let board_urls: Vec<String> =
+            list_pages(urls::BOARD.to_owned(), self.cards.len()).collect();
+        let pages = [urls::HOME]
             .into_iter()
+            .chain(board_urls.iter().map(String::as_str))
             .chain(
                 self.cards
                     .iter()

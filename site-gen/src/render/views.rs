@@ -399,6 +399,8 @@ pub struct Section<'a> {
     pub label: &'static str,
     /// Cards in board order.
     pub cards: Vec<&'a Card>,
+    /// How many cards of this status the whole list has (more than `cards` on a list of pages).
+    pub total: usize,
 }
 
 /// Cards (already in board order) grouped by status, empty groups left out.
@@ -411,8 +413,12 @@ pub fn sections<'a>(cards: &[&'a Card]) -> Vec<Section<'a>> {
                 id: card.status.id(),
                 label: card.status.label(),
                 cards: vec![card],
+                total: 0,
             }),
         }
+    }
+    for section in &mut sections {
+        section.total = section.cards.len();
     }
     sections
 }
