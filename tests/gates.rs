@@ -305,3 +305,43 @@ fn function_response_pages_are_valid_html() -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+/// A board too long for one page (the example site with 110 more open opportunities): its pages
+/// and a skill's second page, with the pager, pass vnu and axe, and every link and "jump to a
+/// status" fragment resolves.
+#[tokio::test]
+async fn a_board_of_several_pages_passes_the_gates() -> anyhow::Result<()> {
+    let site = Site::copy_of_repo();
+    let folder = site.root().join("content/opportunities");
+    let original = std::fs::read_to_string(folder.join("permit-status-api.md"))?;
+    for n in 1..=110 {
+        let copy = original.replace("title: \"", &format!("title: \"Copy {n}: "));
+        std::fs::write(folder.join(format!("permit-status-api-{n}.md")), copy)?;
+    }
+    site.build();
+    let public = site.public();
+    let pages = [
+        "opportunities/index.html",
+        "opportunities/page/2/index.html",
+        "opportunities/skills/rust/page/2/index.html",
+    ];
+    for page in pages {
+        assert!(public.join(page).is_file(), "{page} missing");
+    }
+    let paths: Vec<_> = pages.iter().map(|page| public.join(page)).collect();
+    let paths: Vec<&std::path::Path> = paths.iter().map(|p| p.as_path()).collect();
+    assert_none("Nu HTML Checker errors", &vnu::errors(&paths)?);
+    assert_none("lychee: broken links", &lychee::broken_links(&public)?);
+
+    let server = Server::start(site)?;
+    let browser = Browser::start(Js::Enabled).await?;
+    let mut problems = Vec::new();
+    for page in pages {
+        let path = format!("/{}", page.trim_end_matches("index.html"));
+        browser.goto(&server.url(&path)).await?;
+        problems.extend(axe::violations(&browser, &path).await?);
+    }
+    browser.quit().await?;
+    assert_none("axe-core violations", &problems);
+    Ok(())
+}

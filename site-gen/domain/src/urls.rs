@@ -217,8 +217,14 @@ mod tests {
         assert_eq!(receipt("id=1"), "/api/proposals/receipt?id=1");
         assert_eq!(opportunity_calendar("a"), "/opportunities/a/deadline.ics");
         assert_eq!(list_page(BOARD, 1), BOARD);
-        assert_eq!(list_page(&skill("rust"), 3), "/opportunities/skills/rust/page/3/");
-        assert_eq!([0, 1, PAGE_SIZE, PAGE_SIZE + 1].map(page_count), [1, 1, 1, 2]);
+        assert_eq!(
+            list_page(&skill("rust"), 3),
+            "/opportunities/skills/rust/page/3/"
+        );
+        assert_eq!(
+            [0, 1, PAGE_SIZE, PAGE_SIZE + 1].map(page_count),
+            [1, 1, 1, 2]
+        );
         assert_eq!(
             webcal("https://cwu.example.ca/", CALENDAR),
             "webcal://cwu.example.ca/opportunities.ics"

@@ -539,7 +539,10 @@ impl<'c> Site<'c> {
     ) -> Context {
         let (title, description) = if page.number > 1 {
             let of = format!(", page {} of {}", page.number, page.pager.count);
-            (format!("{title}{of}"), format!("{description} Page {}.", page.number))
+            (
+                format!("{title}{of}"),
+                format!("{description} Page {}.", page.number),
+            )
         } else {
             (title.to_owned(), description.to_owned())
         };
