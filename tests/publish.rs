@@ -72,7 +72,10 @@ impl Moto {
         let started = Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             process.check_alive(&log).unwrap();
-            assert!(started.elapsed() < Duration::from_secs(30), "moto did not start");
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "moto did not start"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
         Moto {
@@ -123,8 +126,7 @@ impl Moto {
 
     fn state(&self, distribution: &str, public: &Path) -> Value {
         let public = public.to_str().unwrap();
-        serde_json::from_str(&self.python(&["-c", STATE, &self.url, distribution, public]))
-            .unwrap()
+        serde_json::from_str(&self.python(&["-c", STATE, &self.url, distribution, public])).unwrap()
     }
 }
 
@@ -176,13 +178,11 @@ fn a_publish_sends_only_the_files_that_changed() {
     assert_eq!(moto.state(&distribution, &public)["invalidations"], 1);
 
     // One opportunity withdrawn: its files go, the lists that showed it change.
-    let file = site.root().join("content/opportunities/permit-status-api.md");
+    let file = site
+        .root()
+        .join("content/opportunities/permit-status-api.md");
     let text = fs::read_to_string(&file).unwrap();
-    fs::write(
-        &file,
-        text.replace("status: published", "status: draft"),
-    )
-    .unwrap();
+    fs::write(&file, text.replace("status: published", "status: draft")).unwrap();
     site.build();
     let rebuilt = tree(&public);
     let changed: BTreeSet<String> = rebuilt

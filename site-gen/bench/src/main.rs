@@ -6,6 +6,7 @@ mod functions;
 mod http;
 mod measure;
 mod notify;
+mod publish;
 mod report;
 mod runner;
 mod serve;
@@ -49,6 +50,11 @@ struct Args {
     /// against DynamoDB and SES in moto (e.g. 10000).
     #[arg(long)]
     notify_only: Option<usize>,
+    /// Only measure what `infra/publish_site.py` sends to S3 in moto for the site of this many
+    /// opportunities: first publish, no change, 1% of statuses changed, clock +1 hour. Uses the
+    /// release `site-gen` if built, else the debug one (the figures are counts, not times).
+    #[arg(long)]
+    publish_only: Option<usize>,
 }
 
 fn main() -> Result<()> {
@@ -63,6 +69,16 @@ fn main() -> Result<()> {
         let line = notify::measure(&repo, subscribers)?;
         println!("{line}");
         fs::write(out.join("notify.txt"), format!("{line}\n"))?;
+        return Ok(());
+    }
+
+    if let Some(count) = args.publish_only {
+        let site_gen = tools::built_site_gen(&repo)
+            .or_else(|_| tools::debug_site_gen(&repo))
+            .context("build site-gen first (cargo build -p site-gen)")?;
+        let table = publish::measure(&repo, &site_gen, &out, count)?;
+        print!("{table}");
+        fs::write(out.join("publish.md"), &table)?;
         return Ok(());
     }
 

@@ -63,6 +63,15 @@ pub fn built_site_gen(repo: &Path) -> Result<PathBuf> {
     Ok(binary)
 }
 
+/// The path of the debug `site-gen` binary, which must exist.
+pub fn debug_site_gen(repo: &Path) -> Result<PathBuf> {
+    let binary = target_dir(repo).join("debug/site-gen");
+    if !binary.is_file() {
+        bail!("{} was not built", binary.display());
+    }
+    Ok(binary)
+}
+
 /// The cargo target directory (`CARGO_TARGET_DIR` or `<repo>/target`).
 pub fn target_dir(repo: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
