@@ -16,21 +16,6 @@ use std::time::{Duration, Instant};
 
 const BUCKET: &str = "site";
 
-/// Creates the bucket and a distribution; prints the distribution's id.
-const SETUP: &str = r#"
-import boto3, sys
-s3 = boto3.client("s3", endpoint_url=sys.argv[1])
-s3.create_bucket(Bucket="site", CreateBucketConfiguration={"LocationConstraint": "ca-central-1"})
-cf = boto3.client("cloudfront", endpoint_url=sys.argv[1])
-origin = {"Id": "site", "DomainName": "site.s3.amazonaws.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}
-behaviour = {"TargetOriginId": "site", "ViewerProtocolPolicy": "redirect-to-https", "MinTTL": 0,
-    "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
-    "TrustedSigners": {"Enabled": False, "Quantity": 0}}
-config = {"CallerReference": "publish-test", "Comment": "", "Enabled": True,
-    "Origins": {"Quantity": 1, "Items": [origin]}, "DefaultCacheBehavior": behaviour}
-print(cf.create_distribution(DistributionConfig=config)["Distribution"]["Id"])
-"#;
-
 /// Every key in the bucket, those whose bytes differ from the local folder's file, and the
 /// number of invalidations the distribution has.
 const STATE: &str = r#"
@@ -160,7 +145,11 @@ fn keys(report: &Value, field: &str) -> BTreeSet<String> {
 #[test]
 fn a_publish_sends_only_the_files_that_changed() {
     let moto = Moto::start();
-    let distribution = moto.python(&["-c", SETUP, &moto.url]).trim().to_owned();
+    let setup = repo_root().join("tests/fixtures/moto-site-bucket.py");
+    let distribution = moto
+        .python(&[setup.to_str().unwrap(), &moto.url])
+        .trim()
+        .to_owned();
     let site = Site::built();
     let public = site.public();
 

@@ -15,21 +15,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Creates the bucket and a distribution; prints the distribution's id.
-const SETUP: &str = r#"
-import boto3, sys
-s3 = boto3.client("s3", endpoint_url=sys.argv[1])
-s3.create_bucket(Bucket="site", CreateBucketConfiguration={"LocationConstraint": "ca-central-1"})
-cf = boto3.client("cloudfront", endpoint_url=sys.argv[1])
-origin = {"Id": "site", "DomainName": "site.s3.amazonaws.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}
-behaviour = {"TargetOriginId": "site", "ViewerProtocolPolicy": "redirect-to-https", "MinTTL": 0,
-    "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
-    "TrustedSigners": {"Enabled": False, "Quantity": 0}}
-config = {"CallerReference": "bench", "Comment": "", "Enabled": True,
-    "Origins": {"Quantity": 1, "Items": [origin]}, "DefaultCacheBehavior": behaviour}
-print(cf.create_distribution(DistributionConfig=config)["Distribution"]["Id"])
-"#;
-
 /// A moto server on a free loopback port, killed on drop.
 struct Moto {
     child: Child,
@@ -168,7 +153,11 @@ pub fn measure(repo: &Path, site_gen: &Path, out: &Path, count: usize) -> Result
     let site = model::Site::new(SEED, count);
     ours::write(&site, &root, &repo.join("themes"))?;
     let moto = Moto::start(repo, &out.join("logs/publish-moto.log"))?;
-    let distribution = moto.python(&["-c", SETUP, &moto.url])?.trim().to_owned();
+    let setup = repo.join("tests/fixtures/moto-site-bucket.py");
+    let distribution = moto
+        .python(&[&setup.to_string_lossy(), &moto.url])?
+        .trim()
+        .to_owned();
     let public = root.join("public");
     let hour_later = NOW.parse::<jiff::Timestamp>()? + jiff::SignedDuration::from_hours(1);
     let hour_later = hour_later.to_string();

@@ -182,6 +182,11 @@ impl Site {
         self.slugs.len()
     }
 
+    /// Whether the site has no opportunities.
+    pub fn is_empty(&self) -> bool {
+        self.slugs.is_empty()
+    }
+
     /// Slug of opportunity `i`.
     pub fn slug(&self, i: usize) -> &str {
         &self.slugs[i]
