@@ -439,6 +439,26 @@ fn the_publishing_reference_lists_every_field() {
     );
 }
 
+#[test]
+fn the_publishing_reference_is_the_field_table() {
+    let page = fs::read_to_string(repo().join("content/wiki/how-to-publish.md")).unwrap();
+    let documented: Vec<&str> = page
+        .lines()
+        .skip_while(|line| !line.starts_with("| Field |"))
+        .skip(2)
+        .take_while(|line| line.starts_with('|'))
+        .collect();
+    let table: Vec<String> = cwu_domain::opportunity::FIELD_TABLE
+        .iter()
+        .map(|field| field.reference_row())
+        .collect();
+    assert_eq!(
+        documented, table,
+        "the reference table in content/wiki/how-to-publish.md differs from the field table \
+         (site-gen/domain/src/opportunity/fields.rs): copy the rows from there"
+    );
+}
+
 /// What a product owner would write in place of each placeholder line of the template.
 fn fill_in(template: &str) -> String {
     template

@@ -7,36 +7,17 @@ use super::front_matter::{SplitError, split};
 use super::links::{LinkRef, markdown_links};
 use super::yaml::{Yaml, cap, parse_fast};
 use super::{OpportunityPage, Read, locate};
-use cwu_domain::opportunity::{FIELDS, NESTED_FIELDS};
+use cwu_domain::opportunity::{FIELDS, NESTED_FIELDS, example_line};
 use cwu_domain::{FieldPath, FrontMatter, Opportunity, Problem};
-use std::collections::HashMap;
 use std::path::Path;
-use std::sync::LazyLock;
 
-/// The opportunity front matter keys, with examples taken from the domain's own hints.
+/// The opportunity front matter keys and hint examples, all from the domain's field table.
 pub const SCHEMA: Schema = Schema {
     fields: FIELDS,
     nested: NESTED_FIELDS,
     required: &[],
-    example,
+    example: example_line,
 };
-
-/// `reward: 25000` for `reward`: the domain's "add `…`" hints for missing fields, read once.
-fn example(field: &str) -> Option<String> {
-    static EXAMPLES: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
-        FrontMatter::default()
-            .validate("example")
-            .err()
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|problem| {
-                let line = problem.hint.strip_prefix("add `")?.strip_suffix('`')?;
-                Some((problem.path.to_string(), line.to_owned()))
-            })
-            .collect()
-    });
-    EXAMPLES.get(field).cloned()
-}
 
 /// The hint for a file that is not an opportunity at all.
 fn start_hint(error: SplitError, slug: &str) -> String {
@@ -196,6 +177,7 @@ pub fn is_draft(opportunity: &Opportunity) -> bool {
 mod tests {
     use super::*;
     use crate::content::yaml::MAX_PROBLEMS_PER_FILE;
+    use cwu_domain::opportunity::FIELD_TABLE;
 
     const VALID: &str = "---
 title: \"Permit status API\"
@@ -339,7 +321,19 @@ Read [how to submit](/wiki/how-to-submit/).
 
     #[test]
     fn examples_come_from_the_domain() {
+        let example = SCHEMA.example;
         assert_eq!(example("reward").as_deref(), Some("reward: 25000"));
         assert_eq!(example("award"), None);
+    }
+
+    #[test]
+    fn the_examples_together_are_a_valid_opportunity() {
+        let lines: Vec<String> = FIELD_TABLE
+            .iter()
+            .filter_map(|field| field.example_line())
+            .collect();
+        let front: FrontMatter = serde_yaml::from_str(&lines.join("\n")).unwrap();
+        let opportunity = front.validate("permit").unwrap();
+        assert_eq!(opportunity.reward.dollars(), 25_000);
     }
 }

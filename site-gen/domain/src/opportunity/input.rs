@@ -1,46 +1,8 @@
 //! The front matter as written: the input schema, every field optional so one pass can report
-//! every problem.
+//! every problem. Its keys are those of the field table (`fields`), which a test holds it to.
 
 use super::model::Lifecycle;
 use serde::Deserialize;
-
-/// Every top-level front-matter key, in the order the reference documents them.
-pub const FIELDS: &[&str] = &[
-    "title",
-    "teaser",
-    "organization",
-    "product_owner",
-    "reward",
-    "location",
-    "remote",
-    "remote_details",
-    "skills",
-    "published",
-    "proposal_deadline",
-    "assignment_date",
-    "start_date",
-    "completion_date",
-    "repository",
-    "questions",
-    "acceptance_criteria",
-    "evaluation_criteria",
-    "proposal_requirements",
-    "addenda",
-    "status",
-    "award",
-];
-
-/// Keys allowed inside the nested mappings, as `parent.child`.
-pub const NESTED_FIELDS: &[&str] = &[
-    "product_owner.name",
-    "product_owner.email",
-    "evaluation_criteria.criterion",
-    "evaluation_criteria.points",
-    "addenda.date",
-    "addenda.text",
-    "award.proponent",
-    "award.date",
-];
 
 /// Front matter as written: every field optional so all problems can be reported at once.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -1,5 +1,6 @@
 //! The Code With Us rules for an opportunity: [`FrontMatter::validate`] and the slug rules.
 
+use super::fields::example_line;
 use super::input::FrontMatter;
 use super::model::{Addendum, Contact, Criterion, Lifecycle, Opportunity};
 use crate::email::normalize_email;
@@ -26,31 +27,9 @@ pub const MAX_LIST_ITEMS: usize = 100;
 /// Evaluation criteria points must add up to this.
 pub const TOTAL_POINTS: i64 = 100;
 
-/// Example values used in hints for missing fields.
-fn example(field: &str) -> &'static str {
-    match field {
-        "title" => "title: \"Permit status API\"",
-        "teaser" => "teaser: \"One or two sentences shown on the board.\"",
-        "organization" => "organization: \"Ministry of Forests\"",
-        "product_owner" => {
-            "product_owner: { name: \"Priya Sandhu\", email: \"priya.sandhu@gov.bc.ca\" }"
-        }
-        "reward" => "reward: 25000",
-        "location" => "location: \"Victoria, BC\"",
-        "remote" => "remote: true",
-        "remote_details" => "remote_details: \"Fully remote within Canada\"",
-        "skills" => "skills: [Rust, PostgreSQL]",
-        "proposal_deadline" => "proposal_deadline: 2027-03-12",
-        "assignment_date" => "assignment_date: 2027-03-19",
-        "start_date" => "start_date: 2027-03-22",
-        "repository" => "repository: https://github.com/bcgov/permit-status",
-        "questions" => "questions: https://github.com/bcgov/permit-status/issues/1",
-        "acceptance_criteria" => "acceptance_criteria: [\"The API returns …\"]",
-        "evaluation_criteria" => "evaluation_criteria: [{ criterion: \"Approach\", points: 100 }]",
-        "proposal_requirements" => "proposal_requirements: [\"Describe your approach\"]",
-        "status" => "status: published",
-        _ => "",
-    }
+/// The example line hints offer for a field (`reward: 25000`), from the field table.
+fn example(field: &str) -> String {
+    example_line(field).unwrap_or_default()
 }
 
 /// The validated dates of an opportunity.
