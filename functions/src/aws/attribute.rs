@@ -1,8 +1,15 @@
-//! Converts serde data to DynamoDB attributes and back, through `serde_json::Value`.
+//! Serde records as DynamoDB items and back, with the `serde_dynamo` crate.
 //!
 //! Records keep their natural shape in the table (maps, lists, strings, numbers), so an operator
 //! reading an item in the console sees the proposal's fields, not an opaque blob, and the store
 //! needs no hand-written field list that could drift from the record types.
+//!
+//! Why `serde_dynamo` (feature `aws-sdk-dynamodb+1`, the SDK major version in `Cargo.lock`):
+//! it replaced a hand-written conversion through `serde_json::Value` that did the same job. It
+//! writes the same attribute types for every record (`M`, `L`, `S`, `N`, `BOOL`, `NULL`; records
+//! hold no bytes or sets), so items stored before the change read back unchanged; it was already
+//! compiled into the Lambda binaries (the DynamoDB stream event types use it), so it adds no
+//! code to the zips; and it converts directly, without building a JSON tree per item.
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::Serialize;
@@ -12,104 +19,27 @@ use std::collections::HashMap;
 /// A DynamoDB item.
 pub type Item = HashMap<String, AttributeValue>;
 
-/// Why an item could not be read back as a record.
-#[derive(Debug, thiserror::Error)]
-pub enum AttributeError {
-    /// The record does not serialise to a JSON object.
-    #[error("a record must serialise to a map, got {0}")]
-    NotAMap(&'static str),
-    /// The item holds an attribute type records never use (sets, binary).
-    #[error("attribute `{0}` has a type records never use")]
-    Unsupported(String),
-    /// A number attribute is not a number.
-    #[error("attribute `{0}` is not a valid number")]
-    BadNumber(String),
-    /// The attributes do not match the record type.
-    #[error("item does not match the record: {0}")]
-    Shape(#[from] serde_json::Error),
-}
+/// Why a record could not be written as an item or read back from one.
+pub type AttributeError = serde_dynamo::Error;
 
 /// The attributes of `record`, which must serialise to a map.
 pub fn to_item<T: Serialize>(record: &T) -> Result<Item, AttributeError> {
-    match serde_json::to_value(record)? {
-        serde_json::Value::Object(map) => Ok(map
-            .into_iter()
-            .map(|(name, value)| (name, to_attribute(value)))
-            .collect()),
-        other => Err(AttributeError::NotAMap(kind(&other))),
-    }
+    serde_dynamo::to_item(record)
 }
 
 /// Reads a record from `item`, ignoring `skip` (key and bookkeeping attributes).
 pub fn from_item<T: DeserializeOwned>(item: &Item, skip: &[&str]) -> Result<T, AttributeError> {
-    let mut map = serde_json::Map::new();
-    for (name, value) in item {
-        if !skip.contains(&name.as_str()) {
-            map.insert(name.clone(), from_attribute(name, value)?);
-        }
-    }
-    Ok(serde_json::from_value(serde_json::Value::Object(map))?)
+    let fields: Item = item
+        .iter()
+        .filter(|(name, _)| !skip.contains(&name.as_str()))
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
+    serde_dynamo::from_item(fields)
 }
 
-/// One JSON value as an attribute.
-pub fn to_attribute(value: serde_json::Value) -> AttributeValue {
-    use serde_json::Value;
-    match value {
-        Value::Null => AttributeValue::Null(true),
-        Value::Bool(b) => AttributeValue::Bool(b),
-        Value::Number(n) => AttributeValue::N(n.to_string()),
-        Value::String(s) => AttributeValue::S(s),
-        Value::Array(list) => AttributeValue::L(list.into_iter().map(to_attribute).collect()),
-        Value::Object(map) => AttributeValue::M(
-            map.into_iter()
-                .map(|(name, value)| (name, to_attribute(value)))
-                .collect(),
-        ),
-    }
-}
-
-fn from_attribute(name: &str, value: &AttributeValue) -> Result<serde_json::Value, AttributeError> {
-    use serde_json::Value;
-    Ok(match value {
-        AttributeValue::Null(_) => Value::Null,
-        AttributeValue::Bool(b) => Value::Bool(*b),
-        AttributeValue::S(s) => Value::String(s.clone()),
-        AttributeValue::N(n) => {
-            let number = if let Ok(i) = n.parse::<i64>() {
-                serde_json::Number::from(i)
-            } else if let Ok(u) = n.parse::<u64>() {
-                serde_json::Number::from(u)
-            } else {
-                n.parse::<f64>()
-                    .ok()
-                    .and_then(serde_json::Number::from_f64)
-                    .ok_or_else(|| AttributeError::BadNumber(name.to_owned()))?
-            };
-            Value::Number(number)
-        }
-        AttributeValue::L(list) => Value::Array(
-            list.iter()
-                .map(|v| from_attribute(name, v))
-                .collect::<Result<_, _>>()?,
-        ),
-        AttributeValue::M(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| Ok((k.clone(), from_attribute(k, v)?)))
-                .collect::<Result<_, AttributeError>>()?,
-        ),
-        _ => return Err(AttributeError::Unsupported(name.to_owned())),
-    })
-}
-
-fn kind(value: &serde_json::Value) -> &'static str {
-    match value {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "a list",
-        serde_json::Value::Object(_) => "a map",
-    }
+/// One value (a timestamp, a string) as an attribute.
+pub fn to_attribute<T: Serialize>(value: &T) -> Result<AttributeValue, AttributeError> {
+    serde_dynamo::to_attribute_value(value)
 }
 
 #[cfg(test)]
@@ -146,18 +76,39 @@ mod tests {
         let mut item = to_item(&record).unwrap();
         assert_eq!(item["version"], AttributeValue::N("3".into()));
         assert_eq!(item["name"], AttributeValue::S("Ana <script>\r\n".into()));
+        assert_eq!(item["missing"], AttributeValue::Null(true));
+        assert_eq!(
+            item["tags"],
+            AttributeValue::L(vec![AttributeValue::S("a".into()), AttributeValue::S("b".into())])
+        );
+        assert!(matches!(&item["nested"], AttributeValue::M(map) if map["x"] == AttributeValue::N("-7".into())));
         item.insert("pk".into(), AttributeValue::S("key".into()));
         let back: Record = from_item(&item, &["pk"]).unwrap();
         assert_eq!(back, record);
     }
 
     #[test]
-    fn rejects_non_maps_and_sets() {
-        assert!(matches!(to_item(&3), Err(AttributeError::NotAMap(_))));
-        let item = Item::from([("s".into(), AttributeValue::Ss(vec!["a".into()]))]);
-        assert!(matches!(
-            from_item::<serde_json::Value>(&item, &[]),
-            Err(AttributeError::Unsupported(_))
-        ));
+    fn rejects_non_maps_and_items_of_another_shape() {
+        assert!(to_item(&3).is_err());
+        let item = Item::from([("version".into(), AttributeValue::S("three".into()))]);
+        assert!(from_item::<Record>(&item, &[]).is_err());
+    }
+
+    #[test]
+    fn items_written_by_the_json_conversion_read_back() {
+        // What the hand-written conversion wrote: numbers as `N`, `None` as `NULL`, maps as `M`.
+        let item = Item::from([
+            ("name".into(), AttributeValue::S("Ana".into())),
+            ("empty".into(), AttributeValue::S(String::new())),
+            ("version".into(), AttributeValue::N("3".into())),
+            ("big".into(), AttributeValue::N(u64::MAX.to_string())),
+            ("ratio".into(), AttributeValue::N("0.5".into())),
+            ("flag".into(), AttributeValue::Bool(true)),
+            ("missing".into(), AttributeValue::Null(true)),
+            ("tags".into(), AttributeValue::L(vec![])),
+            ("nested".into(), AttributeValue::M(HashMap::new())),
+        ]);
+        let record: Record = from_item(&item, &[]).unwrap();
+        assert_eq!((record.version, record.big, record.ratio), (3, u64::MAX, 0.5));
     }
 }

@@ -133,7 +133,7 @@ pub(super) fn n(value: impl ToString) -> AttributeValue {
 }
 
 fn json<T: serde::Serialize>(value: &T) -> AttributeValue {
-    to_attribute(serde_json::to_value(value).expect("timestamps and strings serialise"))
+    to_attribute(value).expect("timestamps and strings serialise")
 }
 
 pub(super) fn unavailable(what: &str, error: impl std::fmt::Display) -> StoreError {
