@@ -411,8 +411,8 @@ pub const NESTED_FIELDS: &[&str] = &names::<{ count(true) }>(true);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::opportunity::input::{AddendumInput, AwardInput, ContactInput, CriterionInput};
     use crate::opportunity::FrontMatter;
+    use crate::opportunity::input::{AddendumInput, AwardInput, ContactInput, CriterionInput};
     use serde::de::{self, Deserialize, Visitor};
 
     /// A deserializer that only records the field names a struct asks for.

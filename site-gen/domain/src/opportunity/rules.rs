@@ -631,9 +631,8 @@ impl FrontMatter {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::opportunity::input::{
-        AddendumInput, AwardInput, ContactInput, CriterionInput, FIELDS,
-    };
+    use crate::opportunity::FIELDS;
+    use crate::opportunity::input::{AddendumInput, AwardInput, ContactInput, CriterionInput};
 
     /// A complete, valid front matter for tests to break one field at a time.
     pub(crate) fn valid() -> FrontMatter {
