@@ -79,9 +79,14 @@ mod tests {
         assert_eq!(item["missing"], AttributeValue::Null(true));
         assert_eq!(
             item["tags"],
-            AttributeValue::L(vec![AttributeValue::S("a".into()), AttributeValue::S("b".into())])
+            AttributeValue::L(vec![
+                AttributeValue::S("a".into()),
+                AttributeValue::S("b".into())
+            ])
         );
-        assert!(matches!(&item["nested"], AttributeValue::M(map) if map["x"] == AttributeValue::N("-7".into())));
+        assert!(
+            matches!(&item["nested"], AttributeValue::M(map) if map["x"] == AttributeValue::N("-7".into()))
+        );
         item.insert("pk".into(), AttributeValue::S("key".into()));
         let back: Record = from_item(&item, &["pk"]).unwrap();
         assert_eq!(back, record);
@@ -109,6 +114,9 @@ mod tests {
             ("nested".into(), AttributeValue::M(HashMap::new())),
         ]);
         let record: Record = from_item(&item, &[]).unwrap();
-        assert_eq!((record.version, record.big, record.ratio), (3, u64::MAX, 0.5));
+        assert_eq!(
+            (record.version, record.big, record.ratio),
+            (3, u64::MAX, 0.5)
+        );
     }
 }
