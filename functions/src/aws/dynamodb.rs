@@ -208,30 +208,36 @@ fn read_proposal(item: &Item) -> Result<StoredProposal, StoreError> {
     from_item(item, NOT_FIELDS).map_err(|e| bad_item("proposal item", e))
 }
 
-fn put(item: Item, table: &str, condition: &str) -> Result<TransactWriteItem, StoreError> {
-    let put = Put::builder()
-        .table_name(table)
-        .set_item(Some(item))
-        .condition_expression(condition)
-        .build()
-        .map_err(|e| unavailable("building the transaction", e))?;
-    Ok(TransactWriteItem::builder().put(put).build())
+/// A `Put` of `item` that only creates it (`expected` is `None`) or only replaces the item
+/// at version `expected`.
+pub(super) fn put_if(table: &str, item: Item, expected: Option<u64>) -> Result<Put, StoreError> {
+    let put = Put::builder().table_name(table).set_item(Some(item));
+    let put = match expected {
+        None => put.condition_expression("attribute_not_exists(pk)"),
+        Some(version) => put
+            .condition_expression("#version = :expected")
+            .expression_attribute_names("#version", "version")
+            .expression_attribute_values(":expected", n(version)),
+    };
+    put.build()
+        .map_err(|e| unavailable("building the transaction", e))
+}
+
+/// `put` as one write of a transaction.
+pub(super) fn write(put: Put) -> TransactWriteItem {
+    TransactWriteItem::builder().put(put).build()
 }
 
 impl DynamoStore {
     /// Writes `writes` and `mails` (each only if new) in ONE `TransactWriteItems`.
-    async fn transact(
+    pub(super) async fn transact(
         &self,
         mut writes: Vec<TransactWriteItem>,
         mails: &[OutboxMail],
         what: &str,
     ) -> Result<(), StoreError> {
         for mail in mails {
-            writes.push(put(
-                mail_item(mail)?,
-                &self.table,
-                "attribute_not_exists(pk)",
-            )?);
+            writes.push(write(put_if(&self.table, mail_item(mail)?, None)?));
         }
         match self
             .client
@@ -256,25 +262,52 @@ impl DynamoStore {
         }
     }
 
-    /// A `PutItem` that only creates: `Ok(false)` when an item with its key exists.
-    async fn create(&self, item: Item) -> Result<bool, StoreError> {
-        match self
+    /// `put` as one `PutItem`: `Ok(false)` when its condition failed.
+    pub(super) async fn put_one(&self, put: Put, what: &str) -> Result<bool, StoreError> {
+        let result = self
             .client
             .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
+            .table_name(put.table_name())
+            .set_item(Some(put.item().clone()))
+            .set_condition_expression(put.condition_expression().map(str::to_owned))
+            .set_expression_attribute_names(put.expression_attribute_names().cloned())
+            .set_expression_attribute_values(put.expression_attribute_values().cloned())
             .send()
-            .await
-        {
+            .await;
+        match result {
             Ok(_) => Ok(true),
             Err(SdkError::ServiceError(e))
                 if matches!(e.err(), PutItemError::ConditionalCheckFailedException(_)) =>
             {
                 Ok(false)
             }
-            Err(e) => Err(sdk_unavailable("put item", e)),
+            Err(e) => Err(sdk_unavailable(what, e)),
         }
+    }
+
+    /// A `PutItem` that only creates: `Ok(false)` when an item with its key exists.
+    pub(super) async fn create(&self, item: Item, what: &str) -> Result<bool, StoreError> {
+        self.put_one(put_if(&self.table, item, None)?, what).await
+    }
+
+    /// The item under `pk` and `sk` (a strongly consistent read).
+    pub(super) async fn get(
+        &self,
+        pk: String,
+        sk: String,
+        what: &str,
+    ) -> Result<Option<Item>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .consistent_read(true)
+            .key("pk", s(pk))
+            .key("sk", s(sk))
+            .send()
+            .await
+            .map_err(|e| sdk_unavailable(what, e))?;
+        Ok(output.item)
     }
 
     /// Every item of a `Query` on `pk` whose sort key starts with `prefix` (all of the
@@ -388,17 +421,9 @@ impl DynamoStore {
 #[async_trait]
 impl ProposalStore for DynamoStore {
     async fn current(&self, key: &ProposalKey) -> Result<Option<StoredProposal>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .consistent_read(true)
-            .key("pk", s(opportunity_pk(&key.opportunity)))
-            .key("sk", s(current_sk(&key.email)))
-            .send()
-            .await
-            .map_err(|e| sdk_unavailable("get proposal", e))?;
-        output.item.as_ref().map(read_proposal).transpose()
+        let pk = opportunity_pk(&key.opportunity);
+        let item = self.get(pk, current_sk(&key.email), "get proposal").await?;
+        item.as_ref().map(read_proposal).transpose()
     }
 
     async fn put_version(
@@ -409,27 +434,10 @@ impl ProposalStore for DynamoStore {
     ) -> Result<(), StoreError> {
         let email = &proposal.fields.email;
         let current_item = proposal_item(proposal, current_sk(email), "proposal")?;
-        let current = match expected {
-            None => put(current_item, &self.table, "attribute_not_exists(pk)")?,
-            Some(expected) => {
-                let put = Put::builder()
-                    .table_name(&self.table)
-                    .set_item(Some(current_item))
-                    .condition_expression("#version = :expected")
-                    .expression_attribute_names("#version", "version")
-                    .expression_attribute_values(":expected", n(expected))
-                    .build()
-                    .map_err(|e| unavailable("building the transaction", e))?;
-                TransactWriteItem::builder().put(put).build()
-            }
-        };
+        let version_item = proposal_item(proposal, version_sk(email, proposal.version), "version")?;
         let writes = vec![
-            current,
-            put(
-                proposal_item(proposal, version_sk(email, proposal.version), "version")?,
-                &self.table,
-                "attribute_not_exists(pk)",
-            )?,
+            write(put_if(&self.table, current_item, expected.map(u64::from))?),
+            write(put_if(&self.table, version_item, None)?),
         ];
         self.transact(writes, mails, "write proposal").await
     }
@@ -454,7 +462,7 @@ impl ProposalStore for DynamoStore {
     async fn add_mails(&self, mails: &[OutboxMail]) -> Result<usize, StoreError> {
         let mut added = 0;
         for mail in mails {
-            if self.create(mail_item(mail)?).await? {
+            if self.create(mail_item(mail)?, "put item").await? {
                 added += 1;
             }
         }
@@ -508,12 +516,12 @@ impl ProposalStore for DynamoStore {
             "evaluation",
         )?;
         if mails.is_empty() {
-            return match self.create(item).await? {
+            return match self.create(item, "put item").await? {
                 true => Ok(()),
                 false => Err(StoreError::Conflict),
             };
         }
-        let event = put(item, &self.table, "attribute_not_exists(pk)")?;
+        let event = write(put_if(&self.table, item, None)?);
         self.transact(vec![event], mails, "write evaluation event")
             .await
     }
@@ -551,17 +559,8 @@ impl ProposalStore for DynamoStore {
     }
 
     async fn mail(&self, id: &str) -> Result<Option<OutboxMail>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .consistent_read(true)
-            .key("pk", s(mail_pk(id)))
-            .key("sk", s(MAIL_SK))
-            .send()
-            .await
-            .map_err(|e| sdk_unavailable("get mail", e))?;
-        output.item.as_ref().map(read_mail).transpose()
+        let item = self.get(mail_pk(id), MAIL_SK.into(), "get mail").await?;
+        item.as_ref().map(read_mail).transpose()
     }
 
     async fn claim_mail(

@@ -9,19 +9,14 @@
 //! opportunity's watchers) is one paged `Query`. `expires_at` (epoch seconds) is the table's
 //! TTL attribute: pending requests and rate-limit counters delete themselves.
 
-use super::dynamodb::{DynamoStore, mail_item, n, s, sdk_unavailable, unavailable};
+use super::attribute::Item;
+use super::dynamodb::{DynamoStore, mail_item, n, put_if, s, sdk_unavailable, unavailable, write};
 use crate::mail::OutboxMail;
 use crate::notify::records::{Expect, Kind, NotifyStore, Record};
 use crate::store::StoreError;
 use async_trait::async_trait;
-use aws_sdk_dynamodb::error::SdkError;
-use aws_sdk_dynamodb::operation::put_item::PutItemError;
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;
-use std::collections::HashMap;
-
-type Item = HashMap<String, AttributeValue>;
 
 fn pk(kind: Kind) -> String {
     format!("NOTIFY#{}", kind.name())
@@ -59,33 +54,13 @@ fn read_record(item: &Item) -> Result<Record, StoreError> {
     })
 }
 
-fn conditional_put(table: &str, item: Item, expect: Option<Expect>) -> Result<Put, StoreError> {
-    let put = Put::builder().table_name(table).set_item(Some(item));
-    let put = match expect {
-        Some(Expect::Absent) | None => put.condition_expression("attribute_not_exists(pk)"),
-        Some(Expect::Version(version)) => put
-            .condition_expression("#version = :expected")
-            .expression_attribute_names("#version", "version")
-            .expression_attribute_values(":expected", n(version)),
-    };
-    put.build()
-        .map_err(|e| unavailable("building the transaction", e))
-}
-
 #[async_trait]
 impl NotifyStore for DynamoStore {
     async fn record(&self, kind: Kind, key: &str) -> Result<Option<Record>, StoreError> {
-        let output = self
-            .client()
-            .get_item()
-            .table_name(self.table())
-            .consistent_read(true)
-            .key("pk", s(pk(kind)))
-            .key("sk", s(key))
-            .send()
-            .await
-            .map_err(|e| sdk_unavailable("get notify record", e))?;
-        output.item.as_ref().map(read_record).transpose()
+        let item = self
+            .get(pk(kind), key.to_owned(), "get notify record")
+            .await?;
+        item.as_ref().map(read_record).transpose()
     }
 
     async fn put_record(
@@ -106,52 +81,20 @@ impl NotifyStore for DynamoStore {
             version,
             expires_at,
         };
-        let put = conditional_put(self.table(), record_item(kind, key, &record), Some(expect))?;
+        let expected = match expect {
+            Expect::Absent => None,
+            Expect::Version(v) => Some(v),
+        };
+        let put = put_if(self.table(), record_item(kind, key, &record), expected)?;
         if mails.is_empty() {
-            let result = self
-                .client()
-                .put_item()
-                .table_name(self.table())
-                .set_item(put.item().clone().into())
-                .set_condition_expression(put.condition_expression().map(str::to_owned))
-                .set_expression_attribute_names(put.expression_attribute_names().cloned())
-                .set_expression_attribute_values(put.expression_attribute_values().cloned())
-                .send()
-                .await;
-            return match result {
-                Ok(_) => Ok(version),
-                Err(SdkError::ServiceError(e))
-                    if matches!(e.err(), PutItemError::ConditionalCheckFailedException(_)) =>
-                {
-                    Err(StoreError::Conflict)
-                }
-                Err(e) => Err(sdk_unavailable("put notify record", e)),
+            return match self.put_one(put, "put notify record").await? {
+                true => Ok(version),
+                false => Err(StoreError::Conflict),
             };
         }
-        let mut writes = vec![TransactWriteItem::builder().put(put).build()];
-        for mail in mails {
-            let put = conditional_put(self.table(), mail_item(mail)?, None)?;
-            writes.push(TransactWriteItem::builder().put(put).build());
-        }
-        match self
-            .client()
-            .transact_write_items()
-            .set_transact_items(Some(writes))
-            .send()
+        self.transact(vec![write(put)], mails, "write notify record")
             .await
-        {
-            Ok(_) => Ok(version),
-            Err(SdkError::ServiceError(e))
-                if matches!(
-                    e.err(),
-                    TransactWriteItemsError::TransactionCanceledException(_)
-                        | TransactWriteItemsError::TransactionInProgressException(_)
-                ) =>
-            {
-                Err(StoreError::Conflict)
-            }
-            Err(e) => Err(sdk_unavailable("write notify record", e)),
-        }
+            .map(|()| version)
     }
 
     async fn delete_record(&self, kind: Kind, key: &str) -> Result<(), StoreError> {
@@ -181,22 +124,6 @@ impl NotifyStore for DynamoStore {
     }
 
     async fn add_mail(&self, mail: &OutboxMail) -> Result<bool, StoreError> {
-        let result = self
-            .client()
-            .put_item()
-            .table_name(self.table())
-            .set_item(Some(mail_item(mail)?))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(SdkError::ServiceError(e))
-                if matches!(e.err(), PutItemError::ConditionalCheckFailedException(_)) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(sdk_unavailable("add mail", e)),
-        }
+        self.create(mail_item(mail)?, "add mail").await
     }
 }

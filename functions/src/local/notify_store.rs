@@ -37,19 +37,7 @@ fn insert_mail(txn: &WriteTransaction, mail: &OutboxMail) -> Result<bool, StoreE
 impl NotifyStore for RedbStore {
     async fn record(&self, kind: Kind, key: &str) -> Result<Option<Record>, StoreError> {
         let key = full_key(kind, key);
-        self.run(move |db| {
-            let txn = db.begin_read().map_err(unavailable)?;
-            let table = match txn.open_table(RECORDS) {
-                Ok(table) => table,
-                Err(TableError::TableDoesNotExist(_)) => return Ok(None),
-                Err(error) => return Err(unavailable(error)),
-            };
-            match table.get(key.as_str()).map_err(unavailable)? {
-                Some(bytes) => Ok(Some(from_json(bytes.value())?)),
-                None => Ok(None),
-            }
-        })
-        .await
+        self.run(move |db| RedbStore::get(db, RECORDS, &key)).await
     }
 
     async fn put_record(

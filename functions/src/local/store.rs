@@ -103,6 +103,24 @@ impl RedbStore {
             .map_err(unavailable)?
     }
 
+    /// The row under `key` in `table` (none when the table was never written).
+    pub(super) fn get<T: DeserializeOwned>(
+        db: &Database,
+        table: TableDefinition<&str, &[u8]>,
+        key: &str,
+    ) -> Result<Option<T>, StoreError> {
+        let txn = db.begin_read().map_err(unavailable)?;
+        let table = match txn.open_table(table) {
+            Ok(table) => table,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(error) => return Err(unavailable(error)),
+        };
+        match table.get(key).map_err(unavailable)? {
+            Some(bytes) => Ok(Some(from_json(bytes.value())?)),
+            None => Ok(None),
+        }
+    }
+
     /// Reads rows whose key starts with `prefix` from `table`, in key order.
     fn scan<T: DeserializeOwned>(
         db: &Database,
@@ -189,15 +207,7 @@ impl RedbStore {
 impl ProposalStore for RedbStore {
     async fn current(&self, key: &ProposalKey) -> Result<Option<StoredProposal>, StoreError> {
         let key = key_text(key);
-        self.run(move |db| {
-            let txn = db.begin_read().map_err(unavailable)?;
-            let table = txn.open_table(PROPOSALS).map_err(unavailable)?;
-            match table.get(key.as_str()).map_err(unavailable)? {
-                Some(bytes) => Ok(Some(from_json(bytes.value())?)),
-                None => Ok(None),
-            }
-        })
-        .await
+        self.run(move |db| Self::get(db, PROPOSALS, &key)).await
     }
 
     async fn put_version(
@@ -343,15 +353,7 @@ impl ProposalStore for RedbStore {
 
     async fn mail(&self, id: &str) -> Result<Option<OutboxMail>, StoreError> {
         let id = id.to_owned();
-        self.run(move |db| {
-            let txn = db.begin_read().map_err(unavailable)?;
-            let table = txn.open_table(OUTBOX).map_err(unavailable)?;
-            match table.get(id.as_str()).map_err(unavailable)? {
-                Some(bytes) => Ok(Some(from_json(bytes.value())?)),
-                None => Ok(None),
-            }
-        })
-        .await
+        self.run(move |db| Self::get(db, OUTBOX, &id)).await
     }
 
     async fn claim_mail(
