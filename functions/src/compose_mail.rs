@@ -14,6 +14,7 @@ use cwu_domain::html::escape_html;
 use cwu_domain::registry::SiteInfo;
 use cwu_domain::{RegistryEntry, when};
 use jiff::Timestamp;
+use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{Address, Message};
 use sha2::{Digest, Sha256};
@@ -80,31 +81,83 @@ pub fn compose(
     site: &SiteInfo,
     mail_from: &str,
 ) -> Result<OutboxMail, NoticeError> {
-    let from: Mailbox = mail_from
+    let bodies = bodies(&notice, site);
+    outbox_mail(
+        Envelope {
+            id: notice.id,
+            about: notice.about,
+            kind: notice.kind,
+            mail_from,
+            to_name: Some(notice.to_name),
+            to: notice.to,
+            subject: &notice.subject,
+            at: notice.at,
+            headers: Vec::new(),
+        },
+        bodies,
+    )
+}
+
+/// The headers and outbox bookkeeping of one mail: [`compose`] and the notification mails
+/// (`notify::mails`) each write the bodies and share the rest.
+pub(crate) struct Envelope<'a> {
+    /// The outbox id, also the `Message-ID`'s left part.
+    pub id: String,
+    /// What it is about, for the outbox.
+    pub about: String,
+    /// The kind, for logs and tests.
+    pub kind: MailKind,
+    /// `MAIL_FROM`.
+    pub mail_from: &'a str,
+    /// The recipient's display name, if the mail greets them by name.
+    pub to_name: Option<&'a str>,
+    /// The recipient's address.
+    pub to: &'a str,
+    /// The subject (flattened to one line here).
+    pub subject: &'a str,
+    /// When it was created (its `Date`).
+    pub at: Timestamp,
+    /// More headers, name and value (the one-click unsubscribe ones).
+    pub headers: Vec<(&'static str, String)>,
+}
+
+/// The outbox item for `envelope` with its plain text and HTML bodies, pending.
+pub(crate) fn outbox_mail(
+    envelope: Envelope<'_>,
+    (text, html): (String, String),
+) -> Result<OutboxMail, NoticeError> {
+    let from: Mailbox = envelope
+        .mail_from
         .parse()
-        .map_err(|_| NoticeError::Sender(mail_from.to_owned()))?;
-    let address: Address = notice.to.parse().map_err(|_| NoticeError::Recipient)?;
-    let to = Mailbox::new(Some(one_line(notice.to_name)), address);
-    let subject = one_line(&notice.subject);
-    let (text, html) = bodies(&notice, site);
+        .map_err(|_| NoticeError::Sender(envelope.mail_from.to_owned()))?;
+    let address: Address = envelope.to.parse().map_err(|_| NoticeError::Recipient)?;
+    let to = Mailbox::new(envelope.to_name.map(one_line), address);
+    let subject = one_line(envelope.subject);
     let domain = from.email.domain().to_owned();
-    let message = Message::builder()
+    let mut message = Message::builder()
         .from(from.clone())
         .to(to.clone())
         .subject(subject.clone())
-        .date(crate::ids::system_time(notice.at))
-        .message_id(Some(format!("<{}@{domain}>", notice.id)))
+        .date(crate::ids::system_time(envelope.at))
+        .message_id(Some(format!("<{}@{domain}>", envelope.id)));
+    for (name, value) in envelope.headers {
+        message = message.raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str(name),
+            value,
+        ));
+    }
+    let message = message
         .multipart(MultiPart::alternative_plain_html(text, html))
         .map_err(|e| NoticeError::Build(e.to_string()))?;
     Ok(OutboxMail {
-        id: notice.id,
-        proposal_id: notice.about,
-        kind: notice.kind,
+        id: envelope.id,
+        proposal_id: envelope.about,
+        kind: envelope.kind,
         from: from.email.to_string(),
         to: vec![to.email.to_string()],
         subject,
         raw: String::from_utf8_lossy(&message.formatted()).into_owned(),
-        created_at: notice.at,
+        created_at: envelope.at,
         state: MailState::Pending,
         attempts: 0,
         lease_until: None,

@@ -7,16 +7,13 @@
 use super::links::{self, Purpose};
 use super::records::Request;
 use super::{CONFIRM_PATH, MANAGE_PATH, UNSUBSCRIBE_PATH};
-use crate::compose_mail::{NoticeError, one_line};
-use crate::mail::{MailKind, MailState, OutboxMail};
+use crate::compose_mail::{Envelope, NoticeError, outbox_mail};
+use crate::mail::{MailKind, OutboxMail};
 use cwu_domain::html::escape_html;
 use cwu_domain::registry::SiteInfo;
 use cwu_domain::subscription::Change;
 use cwu_domain::{RegistryEntry, when};
 use jiff::Timestamp;
-use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
-use lettre::{Address, Message};
 use std::fmt::Write;
 
 /// Who a mail goes to and the links it carries.
@@ -85,50 +82,27 @@ impl Sender<'_> {
         kind: MailKind,
         to: &Recipient,
         subject: &str,
-        (text, html): (String, String),
+        bodies: (String, String),
         unsubscribe: &str,
         now: Timestamp,
     ) -> Result<OutboxMail, NoticeError> {
-        let from: Mailbox = self
-            .mail_from
-            .parse()
-            .map_err(|_| NoticeError::Sender(self.mail_from.to_owned()))?;
-        let address: Address = to.email.parse().map_err(|_| NoticeError::Recipient)?;
-        let domain = from.email.domain().to_owned();
-        let subject = one_line(subject);
-        let message = Message::builder()
-            .from(from.clone())
-            .to(Mailbox::new(None, address))
-            .subject(subject.clone())
-            .date(crate::ids::system_time(now))
-            .message_id(Some(format!("<{id}@{domain}>")))
-            .raw_header(HeaderValue::new(
-                HeaderName::new_from_ascii_str("List-Unsubscribe"),
-                format!("<{unsubscribe}>"),
-            ))
-            .raw_header(HeaderValue::new(
-                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
-                "List-Unsubscribe=One-Click".into(),
-            ))
-            .multipart(MultiPart::alternative_plain_html(text, html))
-            .map_err(|e| NoticeError::Build(e.to_string()))?;
-        Ok(OutboxMail {
-            id,
-            proposal_id: source.to_owned(),
-            kind,
-            from: from.email.to_string(),
-            to: vec![to.email.to_owned()],
-            subject,
-            raw: String::from_utf8_lossy(&message.formatted()).into_owned(),
-            created_at: now,
-            state: MailState::Pending,
-            attempts: 0,
-            lease_until: None,
-            claim: None,
-            last_error: None,
-            sent_at: None,
-            audience: None,
-        })
+        outbox_mail(
+            Envelope {
+                id,
+                about: source.to_owned(),
+                kind,
+                mail_from: self.mail_from,
+                to_name: None,
+                to: to.email,
+                subject,
+                at: now,
+                headers: vec![
+                    ("List-Unsubscribe", format!("<{unsubscribe}>")),
+                    ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click".into()),
+                ],
+            },
+            bodies,
+        )
     }
 
     /// The mail with the link that confirms `request`.
