@@ -5,6 +5,7 @@
 
 use crate::award::outcomes::{self, OutcomesFile};
 use crate::config::{Config, RECEIPT_PATH, SUBMIT_PATH};
+use crate::handler::Deps;
 use crate::mail::Mailer;
 use crate::notify::{NotifyReport, NotifyStore};
 use crate::outbox::{self, DrainReport};
@@ -109,17 +110,7 @@ impl App {
         let registry = self.registry.registry();
         let mut response = match path {
             SUBMIT_PATH if request.method() == Method::POST => match &registry {
-                Ok(registry) => {
-                    crate::submit::submit(
-                        &request,
-                        self.store.as_ref(),
-                        self.mailer.as_ref(),
-                        registry,
-                        &self.config,
-                        (self.clock)(),
-                    )
-                    .await
-                }
+                Ok(registry) => crate::submit::submit(&request, &self.deps(registry)).await,
                 Err(error) => response::unavailable_registry(error),
             },
             SUBMIT_PATH => response::method_not_allowed(registry.ok().as_deref(), "POST"),
@@ -157,6 +148,17 @@ impl App {
         response
     }
 
+    /// What a handler is given for one request on `registry`, the clock read now.
+    fn deps<'a>(&'a self, registry: &'a Registry) -> Deps<'a> {
+        Deps {
+            store: self.store.as_ref(),
+            mailer: self.mailer.as_ref(),
+            registry,
+            config: &self.config,
+            now: (self.clock)(),
+        }
+    }
+
     /// The proposal's manage page and the owner's pages (sign-in, evaluation).
     async fn private_pages(
         &self,
@@ -164,23 +166,23 @@ impl App {
         path: &str,
         registry: &Registry,
     ) -> Response<Bytes> {
-        let (store, mailer, config) = (self.store.as_ref(), self.mailer.as_ref(), &*self.config);
-        let now = (self.clock)();
+        let deps = self.deps(registry);
+        let Deps {
+            store,
+            mailer,
+            config,
+            now,
+            ..
+        } = deps;
         let get = matches!(*request.method(), Method::GET | Method::HEAD);
         let post = request.method() == Method::POST;
         match path {
-            urls::MANAGE if get => manage::show(request, store, registry, config, now).await,
-            urls::MANAGE if post => {
-                manage::post(request, store, mailer, registry, config, now).await
-            }
+            urls::MANAGE if get => manage::show(request, &deps).await,
+            urls::MANAGE if post => manage::post(request, &deps).await,
             urls::OWNER_SIGN_IN if get => owner::sign_in_page(registry, StatusCode::OK, ""),
-            urls::OWNER_SIGN_IN if post => {
-                owner::request_link(request, store, mailer, registry, config, now).await
-            }
+            urls::OWNER_SIGN_IN if post => owner::request_link(request, &deps).await,
             urls::OWNER_SESSION if get => owner::landing(request, registry, config, now),
-            urls::OWNER_SESSION if post => {
-                owner::start(request, store, registry, config, now).await
-            }
+            urls::OWNER_SESSION if post => owner::start(request, &deps).await,
             urls::OWNER_SIGN_OUT if post => owner::sign_out(request, registry, config, now),
             urls::MANAGE | urls::OWNER_SIGN_IN | urls::OWNER_SESSION => {
                 response::method_not_allowed(Some(registry), "GET, HEAD, POST")

@@ -42,6 +42,7 @@ pub mod decode;
 pub mod evaluate;
 pub mod export;
 pub mod form;
+pub mod handler;
 pub mod ids;
 pub mod invite;
 pub mod links;

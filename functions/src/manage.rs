@@ -13,8 +13,8 @@ use crate::compose_mail::{self, proposal_rows};
 use crate::config::Config;
 use crate::decode::{decode, decode_as};
 use crate::form::{FormTarget, render_form};
+use crate::handler::Deps;
 use crate::links;
-use crate::mail::Mailer;
 use crate::record::{self, Recorded};
 use crate::response::{message, page, see_other};
 use crate::store::{ProposalStore, StoredProposal};
@@ -211,13 +211,14 @@ fn view(
 }
 
 /// `GET` the manage page (or, with `step=withdraw`, the withdrawal confirmation).
-pub async fn show(
-    request: &Request<Bytes>,
-    store: &dyn ProposalStore,
-    registry: &Registry,
-    config: &Config,
-    now: Timestamp,
-) -> Response<Bytes> {
+pub async fn show(request: &Request<Bytes>, deps: &Deps<'_>) -> Response<Bytes> {
+    let Deps {
+        store,
+        registry,
+        config,
+        now,
+        ..
+    } = *deps;
     let target = match target(request, store, registry, config, now).await {
         Ok(target) => target,
         Err(response) => return response,
@@ -255,14 +256,14 @@ struct Withdraw {
 }
 
 /// `POST` the manage page: an update (the proposal form) or a confirmed withdrawal.
-pub async fn post(
-    request: &Request<Bytes>,
-    store: &dyn ProposalStore,
-    mailer: &dyn Mailer,
-    registry: &Registry,
-    config: &Config,
-    now: Timestamp,
-) -> Response<Bytes> {
+pub async fn post(request: &Request<Bytes>, deps: &Deps<'_>) -> Response<Bytes> {
+    let Deps {
+        store,
+        mailer,
+        registry,
+        config,
+        now,
+    } = *deps;
     let target = match target(request, store, registry, config, now).await {
         Ok(target) => target,
         Err(response) => return response,

@@ -13,10 +13,9 @@
 use crate::compose_mail;
 use crate::config::Config;
 use crate::decode::decode_as;
+use crate::handler::Deps;
 use crate::links;
-use crate::mail::Mailer;
 use crate::response::{message, page, see_other};
-use crate::store::ProposalStore;
 use crate::token::{self, Purpose, TokenError};
 use bytes::Bytes;
 use cwu_domain::html::escape_html;
@@ -157,14 +156,14 @@ fn window(now: Timestamp) -> (i64, Timestamp) {
 
 /// `POST` on the sign-in page: mails a one-time link when the address is an owner's, and
 /// answers the same either way.
-pub async fn request_link(
-    request: &Request<Bytes>,
-    store: &dyn ProposalStore,
-    mailer: &dyn Mailer,
-    registry: &Registry,
-    config: &Config,
-    now: Timestamp,
-) -> Response<Bytes> {
+pub async fn request_link(request: &Request<Bytes>, deps: &Deps<'_>) -> Response<Bytes> {
+    let Deps {
+        store,
+        mailer,
+        registry,
+        config,
+        now,
+    } = *deps;
     let Ok(form) = decode_as::<EmailForm>(request) else {
         return sign_in_page(
             registry,
@@ -321,13 +320,14 @@ pub fn landing(
 }
 
 /// `POST` of a sign-in link: uses it (once) and starts the session.
-pub async fn start(
-    request: &Request<Bytes>,
-    store: &dyn ProposalStore,
-    registry: &Registry,
-    config: &Config,
-    now: Timestamp,
-) -> Response<Bytes> {
+pub async fn start(request: &Request<Bytes>, deps: &Deps<'_>) -> Response<Bytes> {
+    let Deps {
+        store,
+        registry,
+        config,
+        now,
+        ..
+    } = *deps;
     let form = decode_as::<TokenForm>(request).unwrap_or_default();
     let key = &config.signing_key;
     let parts = match token::verify(key, Purpose::SignIn, &form.t, now) {

@@ -13,19 +13,16 @@
 
 mod pages;
 
-use crate::config::Config;
 use crate::decode::decode;
-use crate::mail::Mailer;
+use crate::handler::Deps;
 use crate::outbox;
 use crate::receipt;
 use crate::record::{Recorded, Submitter, Via, record};
 use crate::response::message;
-use crate::store::{ProposalStore, StoredProposal};
+use crate::store::StoredProposal;
 use bytes::Bytes;
-use cwu_domain::Registry;
 use hmac::{Hmac, Mac};
 use http::{Request, Response, StatusCode, header};
-use jiff::Timestamp;
 use pages::{already_submitted, closed, invalid, not_saved};
 pub use pages::{refused, typed_text};
 use sha2::Sha256;
@@ -81,14 +78,14 @@ pub fn submitter(request: &Request<Bytes>, secret: &str) -> Submitter {
 }
 
 /// Handles `POST /api/proposals` (see the module documentation for the responses).
-pub async fn submit(
-    request: &Request<Bytes>,
-    store: &dyn ProposalStore,
-    mailer: &dyn Mailer,
-    registry: &Registry,
-    config: &Config,
-    now: Timestamp,
-) -> Response<Bytes> {
+pub async fn submit(request: &Request<Bytes>, deps: &Deps<'_>) -> Response<Bytes> {
+    let Deps {
+        store,
+        mailer,
+        registry,
+        config,
+        now,
+    } = *deps;
     let form = match decode(request) {
         Ok(form) => form,
         Err(error) => return refused(registry, &error),
@@ -191,7 +188,7 @@ pub async fn submit(
 mod tests {
     use super::*;
     use crate::local::RedbStore;
-    use crate::store::ProposalKey;
+    use crate::store::{ProposalKey, ProposalStore};
     use crate::testing::{
         self, CANCELLED, CLOSED, OPEN, RecordingMailer, UnavailableStore, app_at, encode, fields,
         post, text,
@@ -199,7 +196,7 @@ mod tests {
     use crate::{AfterSubmit, App};
     use cwu_domain::proposal::field;
     use http::Method;
-    use jiff::SignedDuration;
+    use jiff::{SignedDuration, Timestamp};
     use std::sync::Arc;
 
     struct Setup {
