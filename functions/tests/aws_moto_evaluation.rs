@@ -57,13 +57,12 @@ fn status(response: &http::Response<Bytes>, expected: StatusCode) {
 
 #[tokio::test]
 async fn sealed_proposals_to_a_ranked_export_on_dynamodb_and_ses() {
-    let moto = Moto::start();
-    let sdk = moto.sdk_config().await;
-    let ddb = aws_sdk_dynamodb::Client::new(&sdk);
-    let ses = aws_sdk_sesv2::Client::new(&sdk);
-    let table = moto::unique_table("evaluation");
-    moto::create_table(&ddb, &table).await;
-    moto::verify_sender(&ses, "noreply@cwu.example.ca").await;
+    let moto::Started {
+        moto,
+        ddb,
+        ses,
+        table,
+    } = moto::start("evaluation", Some("noreply@cwu.example.ca")).await;
     let store = Arc::new(DynamoStore::new(ddb, &table));
     let mailer = Arc::new(SesMailer::new(ses, None));
 

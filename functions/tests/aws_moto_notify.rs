@@ -37,16 +37,12 @@ struct Aws {
 
 impl Aws {
     async fn start(test: &str, verified: bool) -> Aws {
-        let moto = Moto::start();
-        eprintln!("{test}: moto log at {}", moto.log().display());
-        let sdk = moto.sdk_config().await;
-        let ddb = aws_sdk_dynamodb::Client::new(&sdk);
-        let ses = aws_sdk_sesv2::Client::new(&sdk);
-        let table = moto::unique_table(test);
-        moto::create_table(&ddb, &table).await;
-        if verified {
-            moto::verify_sender(&ses, SENDER).await;
-        }
+        let moto::Started {
+            moto,
+            ddb,
+            ses,
+            table,
+        } = moto::start(test, verified.then_some(SENDER)).await;
         let builds = Arc::new(Builds::default());
         builds.publish(testing::registry());
         Aws {

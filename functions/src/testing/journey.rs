@@ -9,7 +9,7 @@ use super::{
 use crate::app::{App, Clock};
 use crate::config::{AfterSubmit, Config};
 use crate::mail::{MailKind, OutboxMail};
-use crate::store::{ProposalKey, ProposalStore};
+use crate::store::{ProposalKey, ProposalStore, StoredProposal};
 use bytes::Bytes;
 use cwu_domain::Registry;
 use cwu_domain::urls;
@@ -121,9 +121,33 @@ pub(super) fn key(email: &str) -> ProposalKey {
     }
 }
 
-/// The form of a manage-page update: every field, `proposal` changed.
-fn update_pairs(email: &str, proposal: &str) -> Vec<(&'static str, String)> {
-    fields(email, proposal)
+/// A manage-page update through the link `manage`: every field, `proposal` changed.
+fn update_via(manage: &str, email: &str, proposal: &str) -> Request<Bytes> {
+    post_to(manage, &fields(email, proposal), None)
+}
+
+/// The current proposal of `email` for the open opportunity, which must exist.
+async fn stored(store: &dyn ProposalStore, email: &str) -> StoredProposal {
+    store
+        .current(&key(email))
+        .await
+        .expect("read")
+        .expect("stored")
+}
+
+/// How many versions `email`'s proposal has.
+async fn versions(store: &dyn ProposalStore, email: &str) -> usize {
+    store.history(&key(email)).await.expect("history").len()
+}
+
+/// Submits each `(email, proposal)` from the public form; each is accepted.
+pub(super) async fn submit_all(app: &App, proposals: &[(&str, &str)]) {
+    for (email, proposal) in proposals {
+        status_of(
+            &app.handle(post(encode(&fields(email, proposal)))).await,
+            StatusCode::SEE_OTHER,
+        );
+    }
 }
 
 /// Submission is sealed; the receipt holds everything and the manage link; the link updates,
@@ -147,11 +171,7 @@ pub async fn proposals_are_sealed_and_managed_by_link(store: Arc<dyn ProposalSto
     assert_eq!(receipt.kind, MailKind::Receipt);
     assert_eq!(receipt.to, ["ana@example.org"]);
     let body = mail_text(receipt);
-    let current = store
-        .current(&key("ana@example.org"))
-        .await
-        .expect("read")
-        .expect("stored");
+    let current = stored(store.as_ref(), "ana@example.org").await;
     for expected in [
         "First <b>draft</b>.",
         "Ana Lee",
@@ -187,11 +207,11 @@ pub async fn proposals_are_sealed_and_managed_by_link(store: Arc<dyn ProposalSto
         .handle(post(encode(&fields("ana@example.org", "Another try."))))
         .await;
     status_of(&again, StatusCode::CONFLICT);
-    let history = store
-        .history(&key("ana@example.org"))
-        .await
-        .expect("history");
-    assert_eq!(history.len(), 1, "the public form changed nothing");
+    assert_eq!(
+        versions(store.as_ref(), "ana@example.org").await,
+        1,
+        "the public form changed nothing"
+    );
     let reminders = mails_of(&mailer, MailKind::Reminder);
     assert_eq!(reminders.len(), 1, "one reminder an hour");
     assert_eq!(reminders[0].to, ["ana@example.org"]);
@@ -199,29 +219,17 @@ pub async fn proposals_are_sealed_and_managed_by_link(store: Arc<dyn ProposalSto
 
     // Update from the manage link: version 2, same reference, a new receipt.
     let update = app
-        .handle(post_to(
-            &manage,
-            &update_pairs("ana@example.org", "Second draft."),
-            None,
-        ))
+        .handle(update_via(&manage, "ana@example.org", "Second draft."))
         .await;
     status_of(&update, StatusCode::SEE_OTHER);
-    let v2 = store
-        .current(&key("ana@example.org"))
-        .await
-        .expect("read")
-        .expect("stored");
+    let v2 = stored(store.as_ref(), "ana@example.org").await;
     assert_eq!((v2.version, v2.reference()), (2, current.reference()));
     assert_eq!(v2.fields.proposal, "Second draft.");
     assert_eq!(mails_of(&mailer, MailKind::Receipt).len(), 2);
 
     // The address of a proposal cannot change through its link.
     let moved = app
-        .handle(post_to(
-            &manage,
-            &update_pairs("eve@example.org", "Mine now."),
-            None,
-        ))
+        .handle(update_via(&manage, "eve@example.org", "Mine now."))
         .await;
     status_of(&moved, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
@@ -242,11 +250,7 @@ pub async fn proposals_are_sealed_and_managed_by_link(store: Arc<dyn ProposalSto
         .handle(post_to(&manage, &[("withdraw", "yes".into())], None))
         .await;
     status_of(&withdraw, StatusCode::SEE_OTHER);
-    let v3 = store
-        .current(&key("ana@example.org"))
-        .await
-        .expect("read")
-        .expect("stored");
+    let v3 = stored(store.as_ref(), "ana@example.org").await;
     assert!(v3.is_withdrawn() && v3.version == 3);
     assert_eq!(
         v3.fields.proposal, "Second draft.",
@@ -263,29 +267,14 @@ pub async fn proposals_are_sealed_and_managed_by_link(store: Arc<dyn ProposalSto
         .handle(post_to(&manage, &[("withdraw", "yes".into())], None))
         .await;
     status_of(&twice, StatusCode::SEE_OTHER);
-    assert_eq!(
-        store
-            .history(&key("ana@example.org"))
-            .await
-            .expect("h")
-            .len(),
-        3
-    );
+    assert_eq!(versions(store.as_ref(), "ana@example.org").await, 3);
 
     // Submit again from the link: version 4, evaluated again.
     let back = app
-        .handle(post_to(
-            &manage,
-            &update_pairs("ana@example.org", "Back in."),
-            None,
-        ))
+        .handle(update_via(&manage, "ana@example.org", "Back in."))
         .await;
     status_of(&back, StatusCode::SEE_OTHER);
-    let v4 = store
-        .current(&key("ana@example.org"))
-        .await
-        .expect("read")
-        .expect("stored");
+    let v4 = stored(store.as_ref(), "ana@example.org").await;
     assert!(!v4.is_withdrawn() && v4.version == 4);
 
     // A tampered link shows a plain page and changes nothing.
@@ -295,22 +284,14 @@ pub async fn proposals_are_sealed_and_managed_by_link(store: Arc<dyn ProposalSto
         StatusCode::NOT_FOUND,
     );
     let forged = app
-        .handle(post_to(
-            &tampered,
-            &update_pairs("ana@example.org", "Forged."),
-            None,
-        ))
+        .handle(update_via(&tampered, "ana@example.org", "Forged."))
         .await;
     status_of(&forged, StatusCode::NOT_FOUND);
 
     // After the deadline, by the handler's clock, the link only shows.
     let late = app_with(store.clone(), mailer.clone(), registry(), deadline());
     let closed = late
-        .handle(post_to(
-            &manage,
-            &update_pairs("ana@example.org", "Too late."),
-            None,
-        ))
+        .handle(update_via(&manage, "ana@example.org", "Too late."))
         .await;
     status_of(&closed, StatusCode::GONE);
     assert!(
@@ -322,26 +303,18 @@ pub async fn proposals_are_sealed_and_managed_by_link(store: Arc<dyn ProposalSto
         .await;
     status_of(&closed, StatusCode::GONE);
     status_of(&late.handle(get(&manage, None)).await, StatusCode::OK);
-    assert_eq!(
-        store
-            .history(&key("ana@example.org"))
-            .await
-            .expect("h")
-            .len(),
-        4
-    );
+    assert_eq!(versions(store.as_ref(), "ana@example.org").await, 4);
 }
 
 /// At the deadline, one invitation per opportunity however often the sweep runs; none before.
 pub async fn deadline_invites_the_owner_once(store: Arc<dyn ProposalStore>) {
     let mailer = Arc::new(RecordingMailer::default());
     let open = app_with(store.clone(), mailer.clone(), registry(), now());
-    for (email, text) in [("ana@example.org", "A."), ("bo@example.org", "B.")] {
-        status_of(
-            &open.handle(post(encode(&fields(email, text)))).await,
-            StatusCode::SEE_OTHER,
-        );
-    }
+    submit_all(
+        &open,
+        &[("ana@example.org", "A."), ("bo@example.org", "B.")],
+    )
+    .await;
     assert!(
         open.sweep().await.invited.is_empty(),
         "nothing before the deadline"
@@ -416,16 +389,15 @@ pub fn csrf_of(html: &str) -> String {
 pub async fn owner_scores_ranks_and_exports(store: Arc<dyn ProposalStore>) {
     let mailer = Arc::new(RecordingMailer::default());
     let open = app_with(store.clone(), mailer.clone(), registry(), now());
-    for (email, text) in [
-        ("ana@example.org", "=HYPERLINK(\"http://evil\")"),
-        ("bo@example.org", "Bo's plan."),
-        ("cy@example.org", "Cy's plan."),
-    ] {
-        status_of(
-            &open.handle(post(encode(&fields(email, text)))).await,
-            StatusCode::SEE_OTHER,
-        );
-    }
+    submit_all(
+        &open,
+        &[
+            ("ana@example.org", "=HYPERLINK(\"http://evil\")"),
+            ("bo@example.org", "Bo's plan."),
+            ("cy@example.org", "Cy's plan."),
+        ],
+    )
+    .await;
     // Cy withdraws.
     let cy = mails_of(&mailer, MailKind::Receipt)
         .into_iter()

@@ -430,3 +430,36 @@ pub fn unique_table(test: &str) -> String {
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     format!("proposals-{test}-{}-{n}", std::process::id())
 }
+
+/// What every AWS test starts from: its own emulator, SDK clients on it and a fresh table.
+pub struct Started {
+    /// The emulator (stopped when dropped).
+    pub moto: Moto,
+    /// DynamoDB on the emulator.
+    pub ddb: aws_sdk_dynamodb::Client,
+    /// SES on the emulator.
+    pub ses: aws_sdk_sesv2::Client,
+    /// The table just created.
+    pub table: String,
+}
+
+/// Starts an emulator for `test` (its log's path printed, shown with a failing test's output)
+/// with a fresh table, and `sender` verified in SES when given.
+pub async fn start(test: &str, sender: Option<&str>) -> Started {
+    let moto = Moto::start();
+    eprintln!("{test}: moto log at {}", moto.log().display());
+    let sdk = moto.sdk_config().await;
+    let ddb = aws_sdk_dynamodb::Client::new(&sdk);
+    let ses = aws_sdk_sesv2::Client::new(&sdk);
+    let table = unique_table(test);
+    create_table(&ddb, &table).await;
+    if let Some(sender) = sender {
+        verify_sender(&ses, sender).await;
+    }
+    Started {
+        moto,
+        ddb,
+        ses,
+        table,
+    }
+}
