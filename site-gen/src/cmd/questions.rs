@@ -15,7 +15,7 @@
 
 use anyhow::{Context as _, bail};
 use base64::Engine as _;
-use cwu_domain::{Status, when};
+use cwu_domain::{Status, urls, when};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 use std::io::Write;
@@ -230,7 +230,7 @@ fn open(api: &mut dyn Api, target: &Target, entry: &Entry) -> anyhow::Result<Opt
     {
         return Ok(None); // its pull request is waiting for review
     }
-    let page = format!("{}/opportunities/{}/", target.base_url, entry.slug);
+    let page = urls::absolute(&target.base_url, &urls::opportunity(&entry.slug));
     let issue = api
         .call(&Call::with(
             "POST",
@@ -351,9 +351,8 @@ fn close(
             format!("{issue_path}/comments"),
             json!({ "body": format!(
                 "{why}, so this issue is closed and locked. The page keeps every answer given \
-                 here: {}/opportunities/{}/\n\n{}",
-                target.base_url,
-                entry.slug,
+                 here: {}\n\n{}",
+                urls::absolute(&target.base_url, &urls::opportunity(&entry.slug)),
                 marker("closed", &entry.slug)
             ) }),
         ))?;
