@@ -7,9 +7,10 @@
 //! Why `serde_dynamo` (feature `aws-sdk-dynamodb+1`, the SDK major version in `Cargo.lock`):
 //! it replaced a hand-written conversion through `serde_json::Value` that did the same job. It
 //! writes the same attribute types for every record (`M`, `L`, `S`, `N`, `BOOL`, `NULL`; records
-//! hold no bytes or sets), so items stored before the change read back unchanged; it was already
-//! compiled into the Lambda binaries (the DynamoDB stream event types use it), so it adds no
-//! code to the zips; and it converts directly, without building a JSON tree per item.
+//! hold no bytes or sets), so items stored before the change read back unchanged (a test below
+//! reads such an item); it was already in the build as a dependency of `aws_lambda_events`'
+//! DynamoDB stream types, so it brings no new crate; and it converts directly, without building
+//! a JSON tree per item.
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::Serialize;
