@@ -22,6 +22,10 @@ pub struct Settings {
     /// without it are refused. Unset (an emulator): none is refused and no viewer header is
     /// believed.
     pub origin_secret: Option<String>,
+    /// The private bucket holding the public outcomes file (`OUTCOMES_BUCKET`), written by the
+    /// functions that record awards and sweep (`submit-proposal`, `invite-owners`); unset for
+    /// the others, which write nothing there.
+    pub outcomes_bucket: Option<String>,
 }
 
 /// What `send-mail` needs: the mails carry their own sender and recipients.
@@ -108,6 +112,7 @@ impl Settings {
             signing_key: required("LINK_SIGNING_KEY")?,
             ip_hash_key: required("IP_HASH_KEY")?,
             origin_secret: value("ORIGIN_SECRET"),
+            outcomes_bucket: value("OUTCOMES_BUCKET"),
         })
     }
 }
@@ -137,10 +142,13 @@ mod tests {
         let settings = Settings::from_lookup(env(&all)).unwrap();
         assert_eq!(settings.table, "t");
         assert_eq!(settings.configuration_set, None);
+        assert_eq!(settings.outcomes_bucket, None);
         let mut with_set = all.to_vec();
         with_set.push(("SES_CONFIGURATION_SET", "cwu"));
+        with_set.push(("OUTCOMES_BUCKET", "cwu-outcomes"));
         let settings = Settings::from_lookup(env(&with_set)).unwrap();
         assert_eq!(settings.configuration_set.as_deref(), Some("cwu"));
+        assert_eq!(settings.outcomes_bucket.as_deref(), Some("cwu-outcomes"));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Between `lambda_http`'s request and response types and the plain `http` ones the
 //! handlers take, plus building the AWS-backed [`App`] once per Lambda instance.
 
-use super::{DynamoStore, SesMailer, Settings};
+use super::{DynamoStore, S3Outcomes, SesMailer, Settings};
 use crate::app::App;
 use crate::config::{AfterSubmit, Config};
 use crate::registry_source::RegistryFile;
@@ -26,7 +26,8 @@ pub async fn start(function: &str) -> Result<(SdkConfig, Settings), lambda_runti
     Ok((sdk, settings))
 }
 
-/// The AWS-backed app: DynamoDB store, SES mailer, registry file, settings from the environment.
+/// The AWS-backed app: DynamoDB store, SES mailer, registry file, settings from the environment,
+/// and the outcomes object in S3 when `OUTCOMES_BUCKET` is set.
 pub fn app(sdk: &SdkConfig, settings: &Settings) -> App {
     let store = Arc::new(DynamoStore::new(
         aws_sdk_dynamodb::Client::new(sdk),
@@ -36,7 +37,7 @@ pub fn app(sdk: &SdkConfig, settings: &Settings) -> App {
         aws_sdk_sesv2::Client::new(sdk),
         settings.configuration_set.clone(),
     );
-    App::new(
+    let app = App::new(
         store.clone(),
         Arc::new(mailer),
         Arc::new(RegistryFile::new(&settings.registry_path)),
@@ -49,7 +50,14 @@ pub fn app(sdk: &SdkConfig, settings: &Settings) -> App {
             site_url: None,
         },
     )
-    .with_notifications(store)
+    .with_notifications(store);
+    match &settings.outcomes_bucket {
+        Some(bucket) => app.with_outcomes(Arc::new(S3Outcomes::new(
+            aws_sdk_s3::Client::new(sdk),
+            bucket,
+        ))),
+        None => app,
+    }
 }
 
 /// The header CloudFront adds to every request it forwards to the API (`OriginCustomHeaders`

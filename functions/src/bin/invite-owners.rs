@@ -1,9 +1,11 @@
 //! `invite-owners` Lambda, run on a schedule: once an opportunity's deadline has passed, mails
-//! its owner the number of proposals and a sign-in link, once ([`functions::App::sweep`]).
+//! its owner the number of proposals and a sign-in link, once ([`functions::App::sweep`]); then
+//! rewrites the public outcomes file in OUTCOMES_BUCKET if it is out of date (a write that failed
+//! after an award is retried here).
 //!
 //! Environment: the same as `submit-proposal` (PROPOSALS_TABLE, MAIL_FROM, REGISTRY_PATH,
-//! LINK_SIGNING_KEY, IP_HASH_KEY, optionally SES_CONFIGURATION_SET): the sign-in links it mails
-//! are verified by `submit-proposal` with the same secret (LINK_SIGNING_KEY).
+//! LINK_SIGNING_KEY, IP_HASH_KEY, OUTCOMES_BUCKET, optionally SES_CONFIGURATION_SET): the sign-in
+//! links it mails are verified by `submit-proposal` with the same secret (LINK_SIGNING_KEY).
 
 use functions::aws::lambda;
 use lambda_runtime::{Error, LambdaEvent, service_fn};

@@ -3,8 +3,9 @@
 //!
 //! Environment: PROPOSALS_TABLE, MAIL_FROM, REGISTRY_PATH, the secrets LINK_SIGNING_KEY and
 //! IP_HASH_KEY (each as `<NAME>_SECRET_ARN`, read from Secrets Manager at start-up) and optionally
-//! SES_CONFIGURATION_SET and the ORIGIN_SECRET secret (requests without it are refused); AWS
-//! clients follow the usual `AWS_*` variables (`AWS_ENDPOINT_URL` points them at an emulator).
+//! SES_CONFIGURATION_SET, the ORIGIN_SECRET secret (requests without it are refused) and
+//! OUTCOMES_BUCKET (where the public outcomes file is written after an award, acceptance or
+//! payment); AWS clients follow the usual `AWS_*` variables (`AWS_ENDPOINT_URL` points them at an emulator).
 
 use functions::aws::lambda;
 use lambda_http::{Error, Request, service_fn};

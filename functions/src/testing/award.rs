@@ -7,12 +7,11 @@ use super::journey::{
     after_deadline, app_with, csrf_of, get, link_in, mail_text, mails_of, post_to, sign_in_from,
     status_of,
 };
-use super::{MemoryOutcomes, OPEN, OWNER_EMAIL, RecordingMailer, encode, fields, now, post};
+use super::{MemoryOutcomes, OPEN, OWNER_EMAIL, RecordingMailer, encode, named_fields, now, post};
 use crate::app::App;
 use crate::mail::MailKind;
 use crate::store::ProposalStore;
 use cwu_domain::Registry;
-use cwu_domain::proposal::field;
 use cwu_domain::urls;
 use http::StatusCode;
 use std::collections::BTreeMap;
@@ -56,15 +55,7 @@ async fn evaluation(store: Arc<dyn ProposalStore>, mailer: Arc<RecordingMailer>)
         (CY, "Cy Diaz", ""),
         (DEE, "Dee Evans", ""),
     ] {
-        let mut form = fields(email, &format!("{name}'s plan."));
-        for (key, value) in &mut form {
-            match *key {
-                field::LEGAL_NAME => *value = name.into(),
-                field::ORGANIZATION_NAME => *value = organization.into(),
-                field::PROPONENT_TYPE if !organization.is_empty() => *value = "organization".into(),
-                _ => {}
-            }
-        }
+        let form = named_fields(email, name, organization, &format!("{name}'s plan."));
         status_of(
             &open.handle(post(encode(&form))).await,
             StatusCode::SEE_OTHER,

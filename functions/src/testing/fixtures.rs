@@ -152,6 +152,25 @@ pub fn fields(email: &str, proposal: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// [`fields`] from a person `name`d, proposing for `organization` when it is not empty.
+pub fn named_fields(
+    email: &str,
+    name: &str,
+    organization: &str,
+    proposal: &str,
+) -> Vec<(&'static str, String)> {
+    let mut form = fields(email, proposal);
+    for (key, value) in &mut form {
+        match *key {
+            field::LEGAL_NAME => *value = name.into(),
+            field::ORGANIZATION_NAME => *value = organization.into(),
+            field::PROPONENT_TYPE if !organization.is_empty() => *value = "organization".into(),
+            _ => {}
+        }
+    }
+    form
+}
+
 /// URL-encodes form pairs.
 pub fn encode(pairs: &[(&str, String)]) -> String {
     let mut serializer = form_urlencoded::Serializer::new(String::new());

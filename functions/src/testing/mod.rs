@@ -15,8 +15,8 @@ mod refusals;
 pub use award::*;
 pub use fakes::{MemoryOutcomes, RecordingMailer, UnavailableStore};
 pub use fixtures::{
-    CANCELLED, CLOSED, MAIL_FROM, NOW, OPEN, OWNER_EMAIL, TERMS, app_at, encode, fields, now, post,
-    registry, text,
+    CANCELLED, CLOSED, MAIL_FROM, NOW, OPEN, OWNER_EMAIL, TERMS, app_at, encode, fields,
+    named_fields, now, post, registry, text,
 };
 pub use held::*;
 pub use journey::*;
