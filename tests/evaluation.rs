@@ -1,16 +1,19 @@
-//! The sealed-proposal and evaluation journey of issue 10 in a real browser, JavaScript on and
-//! off, on `site-gen serve` with the example site:
+//! The sealed-proposal, evaluation and award journey of issues 10 and 11 in a real browser,
+//! JavaScript on and off, in one run on `site-gen serve` with the example site:
 //!
 //! three proponents submit (one updates from the manage link, one withdraws) → the owner gets
 //! nothing before the deadline → serve restarted with `--now` past the deadline (same `.local/`
 //! store) → one invitation mail → sign in from its link → score both remaining proposals → totals
-//! and ranks → CSV export. With JavaScript on, the new pages also pass axe-core and the Nu HTML
-//! Checker. The same page path for a proposal held as suspected spam (issue 13) follows.
+//! and ranks → CSV export → award to the top proposal (review, confirm) → one result mail per
+//! proponent → the rebuilt opportunity page says "Awarded to …" → acceptance and payment (each
+//! reviewed, confirmed, mailed to the winner once) → page, feed item and OCDS package show them.
+//! With JavaScript on, the new pages also pass axe-core and the Nu HTML Checker. The same page
+//! path for a proposal held as suspected spam (issue 13) follows.
 
 use end_to_end::checks::{assert_none, axe, vnu};
 use end_to_end::harness::browser::{Browser, Js};
 use end_to_end::harness::journey::{
-    self, Outcome, PROPOSAL_TEXT, click_css, path_of, wait_for_text,
+    self, Outcome, PROPOSAL_TEXT, click_css, path_of, reload_until_text, wait_for_text,
 };
 use end_to_end::harness::mail::{Mail, read_outbox, wait_for_mail};
 use end_to_end::harness::pages::{front_matter_value, owner_email};
@@ -19,6 +22,7 @@ use end_to_end::harness::site::Site;
 use end_to_end::harness::{NOW, artifact_dir, free_port, http};
 use fantoccini::Locator;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 /// The open opportunity whose deadline comes first (the example site's next to close).
 fn next_to_close(server: &Server) -> (String, jiff::civil::Date) {
@@ -248,6 +252,15 @@ async fn journey(js: Js) -> anyhow::Result<()> {
         .filter(|m| m.is_to(&owner) && m.subject.starts_with("Proposals closed"))
         .count();
     assert_eq!(invitations_now, 1, "one invitation");
+
+    let owner_pages = Owner {
+        server: &server,
+        browser: &browser,
+        slug: &slug,
+        cookie: &cookie,
+        pages: checked.then_some(pages.as_path()),
+    };
+    problems.extend(award_accept_and_pay(&owner_pages, &people).await?);
     browser.quit().await?;
     if checked {
         problems.extend(vnu::errors(&[&pages])?);
@@ -256,13 +269,224 @@ async fn journey(js: Js) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The signed-in owner's browser on the evaluation page of `slug`; `pages`: where to save the
+/// pages for the Nu HTML Checker (and check them with axe), when JavaScript is on.
+struct Owner<'a> {
+    server: &'a Server,
+    browser: &'a Browser,
+    slug: &'a str,
+    cookie: &'a str,
+    pages: Option<&'a Path>,
+}
+
+impl Owner<'_> {
+    /// Fills the step form holding `action` with `fields` (CSS selector, text), asks for its
+    /// review page, checks and saves it as `name`, then confirms; back on the evaluation page.
+    async fn review_and_confirm(
+        &self,
+        action: &str,
+        fields: &[(&str, &str)],
+        name: &str,
+        problems: &mut Vec<String>,
+    ) -> anyhow::Result<()> {
+        let client = self.browser.client();
+        let form = format!("form:has(input[name=action][value={action}])");
+        for (css, text) in fields {
+            let field = client.find(Locator::Css(&format!("{form} {css}"))).await?;
+            field.clear().await?;
+            field.send_keys(text).await?;
+        }
+        // The review page, as served, for the Nu HTML Checker: the same post without the
+        // confirmation records nothing.
+        let mut posted = Vec::new();
+        for input in client
+            .find_all(Locator::Css(&format!("{form} [name]")))
+            .await?
+        {
+            let kind = input.attr("type").await?.unwrap_or_default();
+            if kind == "radio" && !input.is_selected().await? {
+                continue;
+            }
+            let name = input.attr("name").await?.unwrap_or_default();
+            posted.push((name, input.prop("value").await?.unwrap_or_default()));
+        }
+        click_css(self.browser, &format!("{form} button[type=submit]")).await?;
+        wait_for_text(self.browser, "Back to the evaluation without recording anything").await?;
+        if let Some(pages) = self.pages {
+            problems.extend(axe::violations(self.browser, name).await?);
+            let pairs: Vec<(&str, &str)> =
+                posted.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+            let review = http::post_form_with_cookie(
+                self.server.port(),
+                &format!("/api/owner/evaluations/{}/outcome", self.slug),
+                &pairs,
+                self.cookie,
+            )?;
+            save(pages, name, &review)?;
+        }
+        click_css(self.browser, "form:has(input[name=confirm]) button[type=submit]").await?;
+        journey::wait_for_path(self.browser, &format!("/api/owner/evaluations/{}", self.slug))
+            .await?;
+        Ok(())
+    }
+
+    /// The mails whose subject starts with one of `subjects` that each of `people` has, by
+    /// address, once there are at least `expected` in all (or 10 s passed).
+    async fn mails(
+        &self,
+        people: &[&str],
+        subjects: &[&str],
+        expected: usize,
+    ) -> anyhow::Result<Vec<(String, Vec<Mail>)>> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let outbox = read_outbox(&self.server.site().outbox())?;
+            let found: Vec<(String, Vec<Mail>)> = people
+                .iter()
+                .map(|person| {
+                    let theirs = outbox
+                        .iter()
+                        .filter(|m| {
+                            m.is_to(person) && subjects.iter().any(|s| m.subject.starts_with(s))
+                        })
+                        .cloned()
+                        .collect();
+                    ((*person).to_owned(), theirs)
+                })
+                .collect();
+            let count: usize = found.iter().map(|(_, mails)| mails.len()).sum();
+            if count >= expected || Instant::now() > deadline {
+                return Ok(found);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+/// Issue 11's "Done when", continuing the evaluation: award to the top proposal, one result
+/// mail per proponent, the rebuilt page, acceptance and payment on the page, feed and OCDS.
+async fn award_accept_and_pay(owner: &Owner<'_>, people: &[&str]) -> anyhow::Result<Vec<String>> {
+    let mut problems = Vec::new();
+    let (server, browser, slug) = (owner.server, owner.browser, owner.slug);
+    let client = browser.client();
+    let ranked_first = client
+        .find(Locator::Css("input[name=proposal][type=radio]:checked + label"))
+        .await?
+        .text()
+        .await?;
+    assert!(ranked_first.contains("ranked first"), "preselected: {ranked_first}");
+    owner.review_and_confirm("award", &[], "award-review", &mut problems).await?;
+    wait_for_text(browser, "The evaluation is final. Awarded to").await?;
+
+    // One result mail per proponent: the winner (the top proposal) and the other; none for the
+    // one who withdrew.
+    let subjects = ["Awarded to you: ", "Result: "];
+    let (evaluated, withdrew) = (&people[..2], people[2]);
+    let results = owner.mails(people, &subjects, evaluated.len()).await?;
+    let counts: Vec<usize> = results.iter().map(|(_, mails)| mails.len()).collect();
+    assert_eq!(counts, [1, 1, 0], "one result each, none to {withdrew}: {results:#?}");
+    let winners: Vec<&Mail> = results
+        .iter()
+        .flat_map(|(_, mails)| mails)
+        .filter(|m| m.subject.starts_with("Awarded to you"))
+        .collect();
+    assert_eq!(winners.len(), 1, "{results:#?}");
+    let loser = results
+        .iter()
+        .flat_map(|(_, mails)| mails)
+        .find(|m| m.subject.starts_with("Result: "))
+        .expect("the other proponent's result");
+    for expected in ["not selected", "Your rank: 2 of 2", "Awarded to: Alex Tremblay"] {
+        assert!(loser.text.contains(expected), "{expected}: {}", loser.text);
+    }
+    let winner = winners[0].to.clone();
+
+    // The opportunity page, rebuilt by serve from the outcomes file the award wrote.
+    let public = server.url(&format!("/opportunities/{slug}/"));
+    let text = reload_until_text(browser, &public, "Awarded to Alex Tremblay").await?;
+    assert!(!text.contains("Paid on"), "{text}");
+
+    // Acceptance, then payment, on the evaluation page.
+    browser
+        .goto(&server.url(&format!("/api/owner/evaluations/{slug}")))
+        .await?;
+    let delivered = format!("https://github.com/bcgov-example/{slug}/releases/tag/v1.0.0");
+    owner
+        .review_and_confirm(
+            "accept",
+            &[("textarea[name=links]", &delivered)],
+            "acceptance-review",
+            &mut problems,
+        )
+        .await?;
+    wait_for_text(browser, "Record the payment").await?;
+    let price = client
+        .find(Locator::Css("#pay-amount-hint"))
+        .await?
+        .text()
+        .await?;
+    let price = price
+        .trim_start_matches("The fixed price: ")
+        .trim_end_matches('.')
+        .to_owned();
+    owner
+        .review_and_confirm(
+            "pay",
+            &[("input[name=amount]", &price)],
+            "payment-review",
+            &mut problems,
+        )
+        .await?;
+    wait_for_text(browser, &format!("{price} on")).await?;
+    if let Some(pages) = owner.pages {
+        problems.extend(axe::violations(browser, "evaluation, paid").await?);
+        let page = http::get_with_cookie(
+            server.port(),
+            &format!("/api/owner/evaluations/{slug}"),
+            owner.cookie,
+        )?;
+        save(pages, "evaluation-paid", &page)?;
+    }
+    for subject in ["Work accepted: ", "Payment made: "] {
+        let notices = owner.mails(people, &[subject], 1).await?;
+        let to: Vec<(&str, usize)> = notices
+            .iter()
+            .map(|(person, mails)| (person.as_str(), mails.len()))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        assert_eq!(to.len(), 1, "{subject} to the winner only: {notices:#?}");
+        assert!(winner.iter().any(|w| w == to[0].0) && to[0].1 == 1, "{to:?} {winner:?}");
+    }
+
+    // The public record: the page, a feed item and the open contracting data.
+    let text = reload_until_text(browser, &public, "Paid on").await?;
+    assert!(text.contains("Accepted on") && text.contains(&delivered), "{text}");
+    assert!(text.contains(&price), "{text}");
+    let feed = http::get(server.port(), "/feeds/opportunities.xml")?;
+    assert!(
+        feed.body
+            .contains(&format!("/opportunities/{slug}/#record_paid</guid>")),
+        "{}",
+        feed.body
+    );
+    let ocds = http::get(server.port(), &format!("/opportunities/{slug}/ocds.json"))?;
+    assert_eq!(ocds.status, 200);
+    assert!(ocds.body.contains(&format!("-{slug}-paid"")), "{}", ocds.body);
+    assert!(ocds.body.contains(&delivered) && !ocds.body.contains('@'));
+    if let Some(pages) = owner.pages {
+        problems.extend(axe::violations(browser, "opportunity, paid").await?);
+        save(pages, "opportunity-paid", &http::get(server.port(), &path_of(&public))?)?;
+    }
+    Ok(problems)
+}
+
 #[tokio::test]
-async fn sealed_proposals_to_a_ranked_export_with_javascript() -> anyhow::Result<()> {
+async fn sealed_proposals_to_award_and_payment_with_javascript() -> anyhow::Result<()> {
     journey(Js::Enabled).await
 }
 
 #[tokio::test]
-async fn sealed_proposals_to_a_ranked_export_without_javascript() -> anyhow::Result<()> {
+async fn sealed_proposals_to_award_and_payment_without_javascript() -> anyhow::Result<()> {
     journey(Js::Disabled).await
 }
 

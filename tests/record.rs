@@ -8,12 +8,12 @@ use cwu_domain::Reward;
 use cwu_domain::outcome::{Accepted, Awarded, Outcome, Outcomes, Paid};
 use end_to_end::checks::{assert_none, axe, vnu};
 use end_to_end::harness::browser::{Browser, Js};
+use end_to_end::harness::journey::reload_until_text;
 use end_to_end::harness::server::Server;
 use end_to_end::harness::site::Site;
 use end_to_end::harness::{http, target_dir};
 use fantoccini::Locator;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 /// Under evaluation at the tests' clock (its deadline was November 6, 2026).
 const SLUG: &str = "school-enrolment-pipeline";
@@ -57,23 +57,6 @@ fn record(root: &Path, outcomes: &Outcomes) {
     std::fs::rename(next, local.join("outcomes.json")).unwrap();
 }
 
-/// Reloads the page at `url` until its text contains `text` (serve rebuilds after a change).
-async fn wait_for_text(browser: &Browser, url: &str, text: &str) -> anyhow::Result<String> {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        browser.goto(url).await?;
-        let page = browser.page_text().await.unwrap_or_default();
-        if page.contains(text) {
-            return Ok(page);
-        }
-        anyhow::ensure!(
-            Instant::now() < deadline,
-            "the page never showed {text:?}:\n{page}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
 async fn public_record(js: Js) -> anyhow::Result<()> {
     let site = Site::copy_of_repo();
     record(site.root(), &outcomes(false));
@@ -81,7 +64,7 @@ async fn public_record(js: Js) -> anyhow::Result<()> {
     let browser = Browser::start(js).await?;
     let page = server.url(&format!("/opportunities/{SLUG}/"));
 
-    let text = wait_for_text(&browser, &page, "Awarded to Ada Lovelace (Engines & Co)").await?;
+    let text = reload_until_text(&browser, &page, "Awarded to Ada Lovelace (Engines & Co)").await?;
     assert!(text.contains("November 13, 2026"), "{text}");
     assert!(text.contains("$35,000"), "{text}");
     assert!(!text.contains("Paid on"), "{text}");
@@ -93,7 +76,7 @@ async fn public_record(js: Js) -> anyhow::Result<()> {
 
     // The acceptance and the payment are recorded while serve runs.
     record(server.site().root(), &outcomes(true));
-    let text = wait_for_text(&browser, &page, "Paid on").await?;
+    let text = reload_until_text(&browser, &page, "Paid on").await?;
     for fact in [
         "Accepted on",
         "November 20, 2026",

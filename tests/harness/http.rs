@@ -50,6 +50,21 @@ pub fn post_form(port: u16, path: &str, fields: &[(&str, &str)]) -> std::io::Res
     )
 }
 
+/// [`post_form`] with a `Cookie` header (a signed-in owner's form).
+pub fn post_form_with_cookie(
+    port: u16,
+    path: &str,
+    fields: &[(&str, &str)],
+    cookie: &str,
+) -> std::io::Result<Response> {
+    read(
+        agent()
+            .post(&url(port, path))
+            .header("Cookie", cookie)
+            .send_form(fields.iter().copied()),
+    )
+}
+
 fn url(port: u16, path: &str) -> String {
     format!("http://127.0.0.1:{port}{path}")
 }

@@ -271,3 +271,21 @@ pub async fn wait_for_text(browser: &Browser, text: &str) -> anyhow::Result<()> 
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// Loads `url` again until its text contains `text` (up to 30 s: `serve` rebuilds the site
+/// after the outcomes file changes); the text of the page that did.
+pub async fn reload_until_text(browser: &Browser, url: &str, text: &str) -> anyhow::Result<String> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        browser.goto(url).await?;
+        let page = browser.page_text().await.unwrap_or_default();
+        if page.contains(text) {
+            return Ok(page);
+        }
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "the page never showed {text:?}:\n{page}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
