@@ -565,7 +565,7 @@ fn the_output_files_are_the_addresses_urls_derives() {
             &opportunity.slug,
             skills.iter().map(String::as_str),
         ));
-        if opportunity.status_at(now).accepts_proposals() {
+        if opportunity.status_at(now).accepts_proposals() || opportunity.outcome.is_some() {
             expected.insert(urls::opportunity_calendar(&opportunity.slug));
         }
     }

@@ -106,6 +106,59 @@ fn statuses_and_the_public_record_follow_the_outcomes_file() {
     );
 }
 
+#[test]
+fn the_opportunity_calendar_shows_the_outcome_on_the_days_it_was_recorded() {
+    let site = site_copy();
+    let root = site.path();
+    let ics_file = format!("public/opportunities/{SLUG}/deadline.ics");
+    // Under evaluation, nothing recorded: no calendar (nothing ahead to remind of).
+    build_site(root, &at("2026-11-10T12:00")).unwrap();
+    assert!(!root.join(&ics_file).exists());
+
+    record(root, &outcome(true, true));
+    build_site(root, &at("2026-12-20T12:00")).unwrap();
+    let ics = read(root, &ics_file);
+    let unfolded = ics.replace("\r\n ", "");
+    assert_eq!(unfolded.matches("BEGIN:VEVENT").count(), 4, "deadline and 3 facts: {ics}");
+    assert!(unfolded.contains(&format!("UID:{SLUG}-deadline@")));
+    assert!(!unfolded.contains("VALARM"), "no reminder of a past deadline");
+    let events: Vec<&str> = unfolded.split("BEGIN:VEVENT").skip(1).collect();
+    for (anchor, day, next, summary) in [
+        ("record_awarded", "20261113", "20261114", "Awarded: "),
+        ("record_accepted", "20261215", "20261216", "Accepted: "),
+        ("record_paid", "20261218", "20261219", "Paid: "),
+    ] {
+        let event = events
+            .iter()
+            .find(|e| e.contains(&format!("UID:{SLUG}-{anchor}@codewithus.example.gov.bc.ca\r\n")))
+            .unwrap_or_else(|| panic!("no {anchor} event in {ics}"));
+        for expected in [
+            format!("DTSTART;VALUE=DATE:{day}\r\n"),
+            format!("DTEND;VALUE=DATE:{next}\r\n"),
+            format!("SUMMARY:{summary}"),
+            format!("URL:https://codewithus.example.gov.bc.ca/opportunities/{SLUG}/#{anchor}\r\n"),
+        ] {
+            assert!(event.contains(&expected), "{expected} in {event}");
+        }
+    }
+    // The same sentences as the feed, as iCalendar text: markup stays text, commas escaped.
+    assert!(
+        unfolded.contains(
+            "was awarded to Ada <b>Lovelace</b> (Engines & Co) on November 13\\, 2026 for $35\\,000."
+        ),
+        "{unfolded}"
+    );
+    assert!(unfolded.contains("$35\\,000 was paid to Ada <b>Lovelace</b>"));
+    assert!(
+        page(root).contains(&format!(
+            "<a href=\"/opportunities/{SLUG}/deadline.ics\" download>Add these dates to your calendar</a>"
+        )),
+        "the public record links it"
+    );
+    // The site-wide calendar stays the open opportunities' deadlines.
+    assert!(!read(root, "public/opportunities.ics").contains("record_awarded"));
+}
+
 fn site_gen(root: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_site-gen"))
         .arg("--root")

@@ -170,12 +170,16 @@ fn each_open_opportunity_has_its_own_calendar_with_a_reminder() {
         all.matches("BEGIN:VEVENT").count() > 1,
         "the site-wide calendar keeps every open deadline"
     );
-    // Closed opportunities have no calendar (nothing to remind of).
+    // A closed opportunity has no calendar (nothing to remind of) until it has an outcome.
     assert!(
         !root
-            .join("public/opportunities/court-services-terraform/deadline.ics")
+            .join("public/opportunities/school-enrolment-pipeline/deadline.ics")
             .exists()
     );
+    let awarded = read(root, "public/opportunities/court-services-terraform/deadline.ics");
+    assert_eq!(awarded.matches("BEGIN:VEVENT").count(), 2, "{awarded}");
+    assert!(awarded.contains("UID:court-services-terraform-record_awarded@"));
+    assert!(!awarded.contains("VALARM"), "no reminder of a past deadline");
 }
 
 #[test]

@@ -1,9 +1,13 @@
-//! The iCalendar file (RFC 5545) of open opportunities' proposal deadlines.
+//! The iCalendar files (RFC 5545): open opportunities' proposal deadlines, and each
+//! opportunity's own calendar: its deadline, then its outcome (award, acceptance, payment) as
+//! all-day events on the days they were recorded.
 //!
 //! Lines end with CRLF and are folded at 75 octets (never inside a UTF-8 character); text values
 //! are escaped; times are local to America/Vancouver with a VTIMEZONE block; UIDs are
-//! `<slug>-deadline@<host>` so a calendar that subscribed updates events instead of adding copies.
+//! `<slug>-deadline@<host>` (and `<slug>-record_awarded@<host>` and so on, the facts' anchors on
+//! the page) so a calendar that subscribed updates events instead of adding copies.
 
+use super::feeds::outcome_facts;
 use cwu_domain::{Opportunity, urls, when};
 use jiff::Timestamp;
 use std::io::{self, Write};
@@ -39,15 +43,16 @@ pub struct Calendar<'a> {
     pub base_url: &'a str,
     /// The build's now, used as every event's DTSTAMP so output is reproducible.
     pub now: Timestamp,
-    /// Give each event a reminder a day before (a single opportunity's calendar; calendar apps
-    /// drop alarms from subscriptions anyway).
+    /// Give each deadline still ahead a reminder a day before (a single opportunity's calendar;
+    /// calendar apps drop alarms from subscriptions anyway).
     pub reminder: bool,
 }
 
-/// Writes the calendar with one event per opportunity in `open` (their proposal deadlines).
+/// Writes the calendar with, per opportunity in `opportunities`, its proposal deadline and the
+/// recorded facts of its outcome.
 pub fn write_ics<'a>(
     calendar: &Calendar,
-    open: impl IntoIterator<Item = &'a Opportunity>,
+    opportunities: impl IntoIterator<Item = &'a Opportunity>,
     out: &mut impl Write,
 ) -> io::Result<()> {
     let host = calendar
@@ -70,7 +75,7 @@ pub fn write_ics<'a>(
     for l in VTIMEZONE {
         line(l)?;
     }
-    for opportunity in open {
+    for opportunity in opportunities {
         let url = urls::absolute(calendar.base_url, &urls::opportunity(&opportunity.slug));
         let local = when::in_vancouver(opportunity.proposal_deadline)
             .strftime("%Y%m%dT%H%M%S")
@@ -96,7 +101,7 @@ pub fn write_ics<'a>(
         ))?;
         line(&format!("URL:{url}"))?;
         line("TRANSP:TRANSPARENT")?;
-        if calendar.reminder {
+        if calendar.reminder && opportunity.proposal_deadline > calendar.now {
             line("BEGIN:VALARM")?;
             line("ACTION:DISPLAY")?;
             line(&format!(
@@ -110,6 +115,26 @@ pub fn write_ics<'a>(
             line("END:VALARM")?;
         }
         line("END:VEVENT")?;
+        for fact in outcome_facts(opportunity) {
+            let day = when::in_vancouver(fact.date).date();
+            let next = day.tomorrow().unwrap_or(day);
+            line("BEGIN:VEVENT")?;
+            line(&format!("UID:{}-{}@{host}", opportunity.slug, fact.anchor))?;
+            line(&format!("DTSTAMP:{stamp}"))?;
+            line(&format!("DTSTART;VALUE=DATE:{}", day.strftime("%Y%m%d")))?;
+            line(&format!("DTEND;VALUE=DATE:{}", next.strftime("%Y%m%d")))?;
+            line(&format!(
+                "SUMMARY:{}",
+                escape_text(&format!("{}: {}", fact.what, opportunity.title))
+            ))?;
+            line(&format!(
+                "DESCRIPTION:{}",
+                escape_text(&format!("{}\n{url}#{}", fact.text, fact.anchor))
+            ))?;
+            line(&format!("URL:{url}#{}", fact.anchor))?;
+            line("TRANSP:TRANSPARENT")?;
+            line("END:VEVENT")?;
+        }
     }
     line("END:VCALENDAR")
 }

@@ -127,29 +127,39 @@ pub const ACCEPTED_ANCHOR: &str = "record_accepted";
 /// See [`AWARDED_ANCHOR`].
 pub const PAID_ANCHOR: &str = "record_paid";
 
-/// One item per recorded fact of the outcome: the award, the acceptance, the payment.
-fn outcome_items(
-    opportunity: &Opportunity,
-    page: &str,
-    categories: &[String],
-    skill_slugs: &[String],
-) -> Vec<FeedItem> {
+/// One recorded fact of an opportunity's outcome, as the feed and the calendar announce it.
+#[derive(Debug, Clone)]
+pub struct OutcomeFact {
+    /// Its anchor on the opportunity page ([`AWARDED_ANCHOR`] and the like), also the feed
+    /// item's guid and the calendar event's UID.
+    pub anchor: &'static str,
+    /// "Awarded", "Accepted" or "Paid".
+    pub what: &'static str,
+    /// When it happened.
+    pub date: Timestamp,
+    /// One plain sentence (or two) saying it.
+    pub text: String,
+}
+
+/// The recorded facts of `opportunity`'s outcome, in order: the award, the acceptance, the
+/// payment (none before the award).
+pub fn outcome_facts(opportunity: &Opportunity) -> Vec<OutcomeFact> {
     let Some(outcome) = &opportunity.outcome else {
         return Vec::new();
     };
     let who = awarded_to(outcome);
     let awarded = &outcome.awarded;
-    let mut facts = vec![(
-        AWARDED_ANCHOR,
-        "Awarded",
-        awarded.date,
-        format!(
+    let mut facts = vec![OutcomeFact {
+        anchor: AWARDED_ANCHOR,
+        what: "Awarded",
+        date: awarded.date,
+        text: format!(
             "{} was awarded to {who} on {} for {}.",
             opportunity.title,
             when::display_date(awarded.date),
             awarded.amount
         ),
-    )];
+    }];
     if let Some(accepted) = &outcome.accepted {
         let mut text = format!(
             "The work of {who} was accepted on {}.",
@@ -158,27 +168,42 @@ fn outcome_items(
         if !accepted.links.is_empty() {
             text.push_str(&format!(" Delivered code: {}.", accepted.links.join(", ")));
         }
-        facts.push((ACCEPTED_ANCHOR, "Accepted", accepted.date, text));
+        facts.push(OutcomeFact {
+            anchor: ACCEPTED_ANCHOR,
+            what: "Accepted",
+            date: accepted.date,
+            text,
+        });
     }
     if let Some(paid) = &outcome.paid {
-        facts.push((
-            PAID_ANCHOR,
-            "Paid",
-            paid.date,
-            format!(
+        facts.push(OutcomeFact {
+            anchor: PAID_ANCHOR,
+            what: "Paid",
+            date: paid.date,
+            text: format!(
                 "{} was paid to {who} on {}.",
                 paid.amount,
                 when::display_date(paid.date)
             ),
-        ));
+        });
     }
     facts
+}
+
+/// One item per recorded fact of the outcome: the award, the acceptance, the payment.
+fn outcome_items(
+    opportunity: &Opportunity,
+    page: &str,
+    categories: &[String],
+    skill_slugs: &[String],
+) -> Vec<FeedItem> {
+    outcome_facts(opportunity)
         .into_iter()
-        .map(|(anchor, what, date, text)| FeedItem {
-            title: format!("{what}: {}", opportunity.title),
-            link: format!("{page}#{anchor}"),
-            description: cwu_domain::html::escape_html(&text),
-            published: date,
+        .map(|fact| FeedItem {
+            title: format!("{}: {}", fact.what, opportunity.title),
+            link: format!("{page}#{}", fact.anchor),
+            description: cwu_domain::html::escape_html(&fact.text),
+            published: fact.date,
             categories: categories.to_vec(),
             skill_slugs: skill_slugs.to_vec(),
         })

@@ -724,8 +724,16 @@ impl<'c> Site<'c> {
         out.write_with(urls::CALENDAR, |w| {
             calendar::write_ics(&calendar, open.iter().copied(), w)
         })?;
-        // Each open opportunity's own deadline, with a reminder the day before.
-        open.par_iter()
+        // Each open opportunity's own deadline, with a reminder the day before; each awarded
+        // one's deadline and outcome.
+        let own: Vec<&cwu_domain::Opportunity> = self
+            .announced()
+            .filter(|(page, status)| {
+                status.accepts_proposals() || page.opportunity.outcome.is_some()
+            })
+            .map(|(page, _)| &page.opportunity)
+            .collect();
+        own.par_iter()
             .map(|opportunity| {
                 let name = format!("{}: {}", self.site.title, opportunity.title);
                 let calendar = calendar::Calendar {
