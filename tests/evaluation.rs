@@ -325,9 +325,8 @@ impl Owner<'_> {
             save(pages, name, &review)?;
         }
         click_css(self.browser, "form:has(input[name=confirm]) button[type=submit]").await?;
-        journey::wait_for_path(self.browser, &format!("/api/owner/evaluations/{}", self.slug))
-            .await?;
-        Ok(())
+        // Back on the evaluation page (the review page has no audit trail).
+        wait_for_text(self.browser, "Audit trail").await
     }
 
     /// The mails whose subject starts with one of `subjects` that each of `people` has, by
