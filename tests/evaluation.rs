@@ -307,15 +307,21 @@ impl Owner<'_> {
             if kind == "radio" && !input.is_selected().await? {
                 continue;
             }
-            let name = input.attr("name").await?.unwrap_or_default();
-            posted.push((name, input.prop("value").await?.unwrap_or_default()));
+            let field = input.attr("name").await?.unwrap_or_default();
+            posted.push((field, input.prop("value").await?.unwrap_or_default()));
         }
         click_css(self.browser, &format!("{form} button[type=submit]")).await?;
-        wait_for_text(self.browser, "Back to the evaluation without recording anything").await?;
+        wait_for_text(
+            self.browser,
+            "Back to the evaluation without recording anything",
+        )
+        .await?;
         if let Some(pages) = self.pages {
             problems.extend(axe::violations(self.browser, name).await?);
-            let pairs: Vec<(&str, &str)> =
-                posted.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+            let pairs: Vec<(&str, &str)> = posted
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .collect();
             let review = http::post_form_with_cookie(
                 self.server.port(),
                 &format!("/api/owner/evaluations/{}/outcome", self.slug),
@@ -324,7 +330,11 @@ impl Owner<'_> {
             )?;
             save(pages, name, &review)?;
         }
-        click_css(self.browser, "form:has(input[name=confirm]) button[type=submit]").await?;
+        click_css(
+            self.browser,
+            "form:has(input[name=confirm]) button[type=submit]",
+        )
+        .await?;
         // Back on the evaluation page (the review page has no audit trail).
         wait_for_text(self.browser, "Audit trail").await
     }
@@ -369,12 +379,19 @@ async fn award_accept_and_pay(owner: &Owner<'_>, people: &[&str]) -> anyhow::Res
     let (server, browser, slug) = (owner.server, owner.browser, owner.slug);
     let client = browser.client();
     let ranked_first = client
-        .find(Locator::Css("input[name=proposal][type=radio]:checked + label"))
+        .find(Locator::Css(
+            "input[name=proposal][type=radio]:checked + label",
+        ))
         .await?
         .text()
         .await?;
-    assert!(ranked_first.contains("ranked first"), "preselected: {ranked_first}");
-    owner.review_and_confirm("award", &[], "award-review", &mut problems).await?;
+    assert!(
+        ranked_first.contains("ranked first"),
+        "preselected: {ranked_first}"
+    );
+    owner
+        .review_and_confirm("award", &[], "award-review", &mut problems)
+        .await?;
     wait_for_text(browser, "The evaluation is final. Awarded to").await?;
 
     // One result mail per proponent: the winner (the top proposal) and the other; none for the
@@ -383,7 +400,11 @@ async fn award_accept_and_pay(owner: &Owner<'_>, people: &[&str]) -> anyhow::Res
     let (evaluated, withdrew) = (&people[..2], people[2]);
     let results = owner.mails(people, &subjects, evaluated.len()).await?;
     let counts: Vec<usize> = results.iter().map(|(_, mails)| mails.len()).collect();
-    assert_eq!(counts, [1, 1, 0], "one result each, none to {withdrew}: {results:#?}");
+    assert_eq!(
+        counts,
+        [1, 1, 0],
+        "one result each, none to {withdrew}: {results:#?}"
+    );
     let winners: Vec<&Mail> = results
         .iter()
         .flat_map(|(_, mails)| mails)
@@ -395,7 +416,11 @@ async fn award_accept_and_pay(owner: &Owner<'_>, people: &[&str]) -> anyhow::Res
         .flat_map(|(_, mails)| mails)
         .find(|m| m.subject.starts_with("Result: "))
         .expect("the other proponent's result");
-    for expected in ["not selected", "Your rank: 2 of 2", "Awarded to: Alex Tremblay"] {
+    for expected in [
+        "not selected",
+        "Your rank: 2 of 2",
+        "Awarded to: Alex Tremblay",
+    ] {
         assert!(loser.text.contains(expected), "{expected}: {}", loser.text);
     }
     let winner = winners[0].to.clone();
@@ -454,12 +479,18 @@ async fn award_accept_and_pay(owner: &Owner<'_>, people: &[&str]) -> anyhow::Res
             .filter(|(_, n)| *n > 0)
             .collect();
         assert_eq!(to.len(), 1, "{subject} to the winner only: {notices:#?}");
-        assert!(winner.iter().any(|w| w == to[0].0) && to[0].1 == 1, "{to:?} {winner:?}");
+        assert!(
+            winner.iter().any(|w| w == to[0].0) && to[0].1 == 1,
+            "{to:?} {winner:?}"
+        );
     }
 
     // The public record: the page, a feed item and the open contracting data.
     let text = reload_until_text(browser, &public, "Paid on").await?;
-    assert!(text.contains("Accepted on") && text.contains(&delivered), "{text}");
+    assert!(
+        text.contains("Accepted on") && text.contains(&delivered),
+        "{text}"
+    );
     assert!(text.contains(&price), "{text}");
     let feed = http::get(server.port(), "/feeds/opportunities.xml")?;
     assert!(
@@ -470,11 +501,19 @@ async fn award_accept_and_pay(owner: &Owner<'_>, people: &[&str]) -> anyhow::Res
     );
     let ocds = http::get(server.port(), &format!("/opportunities/{slug}/ocds.json"))?;
     assert_eq!(ocds.status, 200);
-    assert!(ocds.body.contains(&format!("-{slug}-paid"")), "{}", ocds.body);
+    assert!(
+        ocds.body.contains(&format!("-{slug}-paid\"")),
+        "{}",
+        ocds.body
+    );
     assert!(ocds.body.contains(&delivered) && !ocds.body.contains('@'));
     if let Some(pages) = owner.pages {
         problems.extend(axe::violations(browser, "opportunity, paid").await?);
-        save(pages, "opportunity-paid", &http::get(server.port(), &path_of(&public))?)?;
+        save(
+            pages,
+            "opportunity-paid",
+            &http::get(server.port(), &path_of(&public))?,
+        )?;
     }
     Ok(problems)
 }

@@ -66,14 +66,21 @@ const WRITE_OUTCOMES: [&str; 2] = ["submit-proposal", "invite-owners"];
 /// What the outcomes file needs: `OUTCOMES_BUCKET` naming the bucket, and a role that may read,
 /// write and list it (a missing object is then a 404, not AccessDenied); any other function
 /// gets neither.
-fn outcomes_problems(id: &str, binary: &str, vars: &BTreeMap<String, Value>, role: &Value) -> Vec<String> {
+fn outcomes_problems(
+    id: &str,
+    binary: &str,
+    vars: &BTreeMap<String, Value>,
+    role: &Value,
+) -> Vec<String> {
     let bucket = "OutcomesBucket".to_owned();
     let named = vars.get("OUTCOMES_BUCKET").and_then(referenced);
     let mut problems = Vec::new();
     let may = |action| allowed(role, action).contains(&bucket);
     if WRITE_OUTCOMES.contains(&binary) {
         if named.as_ref() != Some(&bucket) {
-            problems.push(format!("{id}: OUTCOMES_BUCKET is not !Ref {bucket}: {named:?}"));
+            problems.push(format!(
+                "{id}: OUTCOMES_BUCKET is not !Ref {bucket}: {named:?}"
+            ));
         }
         for action in ["s3:GetObject", "s3:PutObject", "s3:ListBucket"] {
             if !may(action) {
@@ -253,7 +260,10 @@ fn only_the_functions_that_publish_outcomes_get_the_bucket() {
         "SubmitProposalFunction: its role may not s3:ListBucket",
         "NotifyFunction: writes no outcomes",
     ] {
-        assert!(found.iter().any(|p| p.contains(expected)), "{expected}: {found:?}");
+        assert!(
+            found.iter().any(|p| p.contains(expected)),
+            "{expected}: {found:?}"
+        );
     }
     assert_eq!(found.len(), 3, "{found:?}");
 }

@@ -119,9 +119,16 @@ fn the_opportunity_calendar_shows_the_outcome_on_the_days_it_was_recorded() {
     build_site(root, &at("2026-12-20T12:00")).unwrap();
     let ics = read(root, &ics_file);
     let unfolded = ics.replace("\r\n ", "");
-    assert_eq!(unfolded.matches("BEGIN:VEVENT").count(), 4, "deadline and 3 facts: {ics}");
+    assert_eq!(
+        unfolded.matches("BEGIN:VEVENT").count(),
+        4,
+        "deadline and 3 facts: {ics}"
+    );
     assert!(unfolded.contains(&format!("UID:{SLUG}-deadline@")));
-    assert!(!unfolded.contains("VALARM"), "no reminder of a past deadline");
+    assert!(
+        !unfolded.contains("VALARM"),
+        "no reminder of a past deadline"
+    );
     let events: Vec<&str> = unfolded.split("BEGIN:VEVENT").skip(1).collect();
     for (anchor, day, next, summary) in [
         ("record_awarded", "20261113", "20261114", "Awarded: "),
@@ -130,7 +137,11 @@ fn the_opportunity_calendar_shows_the_outcome_on_the_days_it_was_recorded() {
     ] {
         let event = events
             .iter()
-            .find(|e| e.contains(&format!("UID:{SLUG}-{anchor}@codewithus.example.gov.bc.ca\r\n")))
+            .find(|e| {
+                e.contains(&format!(
+                    "UID:{SLUG}-{anchor}@codewithus.example.gov.bc.ca\r\n"
+                ))
+            })
             .unwrap_or_else(|| panic!("no {anchor} event in {ics}"));
         for expected in [
             format!("DTSTART;VALUE=DATE:{day}\r\n"),

@@ -176,10 +176,16 @@ fn each_open_opportunity_has_its_own_calendar_with_a_reminder() {
             .join("public/opportunities/school-enrolment-pipeline/deadline.ics")
             .exists()
     );
-    let awarded = read(root, "public/opportunities/court-services-terraform/deadline.ics");
+    let awarded = read(
+        root,
+        "public/opportunities/court-services-terraform/deadline.ics",
+    );
     assert_eq!(awarded.matches("BEGIN:VEVENT").count(), 2, "{awarded}");
     assert!(awarded.contains("UID:court-services-terraform-record_awarded@"));
-    assert!(!awarded.contains("VALARM"), "no reminder of a past deadline");
+    assert!(
+        !awarded.contains("VALARM"),
+        "no reminder of a past deadline"
+    );
 }
 
 #[test]
