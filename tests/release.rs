@@ -1,8 +1,10 @@
-//! A local dry run of the release workflow's build step: `infra/package-release` (with the dev
-//! profile, to stay quick) must produce an archive with a matching `.sha256` whose `site-gen`
-//! runs `--version` once unpacked, as a product owner would use it.
+//! A local dry run of the release workflow's packing step: `infra/package-release`, given the
+//! `site-gen` the other tests use (`--binary`, so nothing is compiled again), must produce an
+//! archive with a matching `.sha256` whose `site-gen` runs `--version` once unpacked, as a product
+//! owner would use it. The workflow itself builds with `--profile release`.
 
 use end_to_end::harness::repo_root;
+use end_to_end::harness::site::site_gen;
 use std::process::Command;
 
 #[test]
@@ -10,7 +12,9 @@ fn package_release_makes_a_checked_archive_that_runs() {
     let out = tempfile::tempdir().unwrap();
     let output = Command::new("bash")
         .arg(repo_root().join("infra/package-release"))
-        .args(["--profile", "dev", "--out"])
+        .arg("--binary")
+        .arg(site_gen())
+        .arg("--out")
         .arg(out.path())
         .current_dir(repo_root())
         .output()
