@@ -353,7 +353,13 @@ fn feeds_are_rss_2_with_rfc_822_dates_and_unique_permalink_guids() {
         all.contains("#addendum-2026-11-20</guid>"),
         "an item per addendum"
     );
-    assert!(all.contains("<lastBuildDate>Tue, 24 Nov 2026 12:00:00 -0800</lastBuildDate>"));
+    // The newest change among the items, not the build's clock: the transit validator began
+    // closing soon at 4 PM on November 23, after the newest item (November 20).
+    assert!(
+        all.contains("<lastBuildDate>Mon, 23 Nov 2026 16:00:00 -0800</lastBuildDate>"),
+        "{}",
+        &all[..all.find("<item>").unwrap()]
+    );
     let permit = between(&all, "<title>Permit status API", "</item>");
     assert!(
         permit.contains("<pubDate>Mon, 2 Nov 2026 16:00:00 -0800</pubDate>"),
@@ -378,7 +384,13 @@ fn calendar_is_rfc_5545_with_open_deadlines() {
     }
     let unfolded = ics.replace("\r\n ", "");
     assert!(unfolded.contains("BEGIN:VTIMEZONE\r\nTZID:America/Vancouver"));
-    assert!(unfolded.contains("DTSTAMP:20261124T200000Z"));
+    // No METHOD, so each DTSTAMP is when the event was last revised, never the build's clock:
+    // the permit API was published on November 2, its newest addendum is of November 20
+    // (4 PM PST).
+    assert!(!unfolded.contains("METHOD:"));
+    assert!(!unfolded.contains("DTSTAMP:20261124T200000Z"));
+    let permit = between(&unfolded, "UID:permit-status-api-deadline@", "END:VEVENT");
+    assert!(permit.contains("DTSTAMP:20261121T000000Z"), "{permit}");
     let content = examples();
     let now = options(false).now;
     let mut uids = HashSet::new();

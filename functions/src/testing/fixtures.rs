@@ -95,7 +95,6 @@ pub fn registry() -> Registry {
         ),
     ];
     Registry {
-        generated_at: now(),
         site: SiteInfo {
             title: "Code With Us".into(),
             base_url: "https://cwu.example.ca".into(),

@@ -111,8 +111,6 @@ impl RegistryEntry {
 /// Everything the functions read from the build.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Registry {
-    /// The build's "now".
-    pub generated_at: Timestamp,
     /// Site-wide facts.
     pub site: SiteInfo,
     /// A whole HTML page with [`TITLE_MARKER`] and [`MAIN_MARKER`] where content goes.
@@ -159,7 +157,6 @@ mod tests {
             "https://cwu.example.ca/opportunities/permit-api/"
         );
         let registry = Registry {
-            generated_at: "2026-11-24T20:00:00Z".parse().unwrap(),
             site: SiteInfo {
                 title: "Code With Us".into(),
                 base_url: "https://cwu.example.ca".into(),

@@ -150,6 +150,27 @@ impl Opportunity {
         )
     }
 
+    /// When the status at `now` began, where a date says so: the `published` date for open,
+    /// seven days before the deadline for closing soon, the deadline for under evaluation, the
+    /// recorded dates past the award (in progress from the start date, or from the award when
+    /// that came later). `None` for an open opportunity without a `published` date, a cancelled
+    /// one and a draft: no date records when they began.
+    pub fn status_since(&self, now: Timestamp) -> Option<Timestamp> {
+        let outcome = self.outcome.as_ref();
+        match self.status_at(now) {
+            Status::Open => self.published,
+            Status::ClosingSoon => Some(
+                self.proposal_deadline - jiff::SignedDuration::from_secs(CLOSING_SOON_SECONDS),
+            ),
+            Status::UnderEvaluation => Some(self.proposal_deadline),
+            Status::Awarded => outcome.map(|o| o.awarded.date),
+            Status::InProgress => outcome.map(|o| o.awarded.date.max(self.start_date)),
+            Status::Accepted => outcome.and_then(|o| o.accepted.as_ref()).map(|a| a.date),
+            Status::Paid => outcome.and_then(|o| o.paid.as_ref()).map(|p| p.date),
+            Status::Cancelled | Status::Draft => None,
+        }
+    }
+
     /// The recorded stage past the award, with the start date ([`Status::at`]'s `stage`).
     pub fn stage(&self) -> Option<(Stage, Timestamp)> {
         self.outcome
@@ -264,6 +285,57 @@ mod tests {
             ),
             Status::Cancelled
         );
+    }
+
+    #[test]
+    fn each_status_begins_at_the_date_that_made_it() {
+        use crate::Reward;
+        use crate::outcome::{Accepted, Awarded, Outcome, Paid};
+        let mut o = crate::opportunity::rules::tests::valid()
+            .validate("permit-api")
+            .unwrap();
+        let m = |text: &str| parse_moment(text).unwrap();
+        // Published 2027-01-20, deadline 2027-03-12 (4 PM PST), work starts 2027-03-22.
+        assert_eq!(o.status_since(m("2027-02-01")), Some(m("2027-01-20")));
+        // Closing soon from 4 PM PST on March 5, whatever the hour now.
+        assert_eq!(o.status_since(m("2027-03-06T09:00")), Some(m("2027-03-05")));
+        assert_eq!(o.status_since(m("2027-03-13")), Some(m("2027-03-12")));
+        o.outcome = Some(Outcome {
+            awarded: Awarded {
+                proponent: "Ada".into(),
+                organization: None,
+                date: m("2027-03-18T10:00"),
+                amount: Reward::new(25_000).unwrap(),
+            },
+            accepted: None,
+            paid: None,
+        });
+        assert_eq!(o.status_since(m("2027-03-19")), Some(m("2027-03-18T10:00")));
+        assert_eq!(o.status_since(m("2027-03-25")), Some(m("2027-03-22")));
+        let outcome = o.outcome.as_mut().unwrap();
+        outcome.awarded.date = m("2027-03-24T10:00");
+        assert_eq!(
+            o.status_since(m("2027-03-25")),
+            Some(m("2027-03-24T10:00")),
+            "awarded after the start date: in progress from the award"
+        );
+        let outcome = o.outcome.as_mut().unwrap();
+        outcome.accepted = Some(Accepted {
+            date: m("2027-05-20"),
+            links: Vec::new(),
+        });
+        assert_eq!(o.status_since(m("2027-05-21")), Some(m("2027-05-20")));
+        o.outcome.as_mut().unwrap().paid = Some(Paid {
+            date: m("2027-05-30"),
+            amount: Reward::new(25_000).unwrap(),
+        });
+        assert_eq!(o.status_since(m("2027-06-01")), Some(m("2027-05-30")));
+        o.lifecycle = Lifecycle::Cancelled;
+        assert_eq!(o.status_since(m("2027-06-01")), None, "no date records it");
+        o.lifecycle = Lifecycle::Published;
+        o.outcome = None;
+        o.published = None;
+        assert_eq!(o.status_since(m("2027-02-01")), None);
     }
 
     #[test]

@@ -6,6 +6,11 @@
 //! are escaped; times are local to America/Vancouver with a VTIMEZONE block; UIDs are
 //! `<slug>-deadline@<host>` (and `<slug>-record_awarded@<host>` and so on, the facts' anchors on
 //! the page) so a calendar that subscribed updates events instead of adding copies.
+//!
+//! Nothing in them is the build's clock, so an hourly rebuild that changed nothing writes the
+//! same bytes: without a `METHOD`, RFC 5545 defines `DTSTAMP` as when the event's information
+//! was last revised, which is the opportunity's publication or its newest addendum for the
+//! deadline, and the day it was recorded for an outcome fact.
 
 use super::feeds::outcome_facts;
 use cwu_domain::{Opportunity, urls, when};
@@ -41,18 +46,28 @@ pub struct Calendar<'a> {
     pub name: &'a str,
     /// Absolute base URL without a trailing slash.
     pub base_url: &'a str,
-    /// The build's now, used as every event's DTSTAMP so output is reproducible.
+    /// The build's now: only a deadline still ahead gets a reminder.
     pub now: Timestamp,
     /// Give each deadline still ahead a reminder a day before (a single opportunity's calendar;
     /// calendar apps drop alarms from subscriptions anyway).
     pub reminder: bool,
 }
 
-/// Writes the calendar with, per opportunity in `opportunities`, its proposal deadline and the
-/// recorded facts of its outcome.
+/// When the deadline event of `opportunity`, public since `public_since` (its feed item's
+/// date), was last revised: then, or at its newest addendum (changes are announced as addenda).
+pub fn revised(opportunity: &Opportunity, public_since: Timestamp) -> Timestamp {
+    opportunity
+        .addenda
+        .iter()
+        .map(|addendum| addendum.date)
+        .fold(public_since, Timestamp::max)
+}
+
+/// Writes the calendar with, per opportunity in `opportunities` (each with the date it became
+/// public, see [`revised`]), its proposal deadline and the recorded facts of its outcome.
 pub fn write_ics<'a>(
     calendar: &Calendar,
-    opportunities: impl IntoIterator<Item = &'a Opportunity>,
+    opportunities: impl IntoIterator<Item = (&'a Opportunity, Timestamp)>,
     out: &mut impl Write,
 ) -> io::Result<()> {
     let host = calendar
@@ -63,26 +78,25 @@ pub fn write_ics<'a>(
         .split(['/', ':'])
         .next()
         .unwrap_or("localhost");
-    let stamp = calendar.now.strftime("%Y%m%dT%H%M%SZ").to_string();
+    let stamp = |instant: Timestamp| format!("DTSTAMP:{}", instant.strftime("%Y%m%dT%H%M%SZ"));
     let mut line = |text: &str| out.write_all(fold(text).as_bytes());
     line("BEGIN:VCALENDAR")?;
     line("VERSION:2.0")?;
     line("PRODID:-//Code With Us//site-gen//EN")?;
     line("CALSCALE:GREGORIAN")?;
-    line("METHOD:PUBLISH")?;
     line(&format!("X-WR-CALNAME:{}", escape_text(calendar.name)))?;
     line("X-WR-TIMEZONE:America/Vancouver")?;
     for l in VTIMEZONE {
         line(l)?;
     }
-    for opportunity in opportunities {
+    for (opportunity, public_since) in opportunities {
         let url = urls::absolute(calendar.base_url, &urls::opportunity(&opportunity.slug));
         let local = when::in_vancouver(opportunity.proposal_deadline)
             .strftime("%Y%m%dT%H%M%S")
             .to_string();
         line("BEGIN:VEVENT")?;
         line(&format!("UID:{}-deadline@{host}", opportunity.slug))?;
-        line(&format!("DTSTAMP:{stamp}"))?;
+        line(&stamp(revised(opportunity, public_since)))?;
         line(&format!("DTSTART;TZID=America/Vancouver:{local}"))?;
         line(&format!("DTEND;TZID=America/Vancouver:{local}"))?;
         line(&format!(
@@ -120,7 +134,7 @@ pub fn write_ics<'a>(
             let next = day.tomorrow().unwrap_or(day);
             line("BEGIN:VEVENT")?;
             line(&format!("UID:{}-{}@{host}", opportunity.slug, fact.anchor))?;
-            line(&format!("DTSTAMP:{stamp}"))?;
+            line(&stamp(fact.date))?;
             line(&format!("DTSTART;VALUE=DATE:{}", day.strftime("%Y%m%d")))?;
             line(&format!("DTEND;VALUE=DATE:{}", next.strftime("%Y%m%d")))?;
             line(&format!(

@@ -7,7 +7,7 @@
 use super::highlight::Highlighter;
 use super::markdown;
 use super::views::{SkillView, awarded_to};
-use cwu_domain::{Opportunity, Status, urls, when};
+use cwu_domain::{Opportunity, urls, when};
 use jiff::Timestamp;
 use std::io::{self, Write};
 
@@ -23,6 +23,10 @@ pub struct FeedItem {
     pub description: String,
     /// When it was published.
     pub published: Timestamp,
+    /// When its text last changed, as far as dates say: an opportunity's item names its status,
+    /// so it changed when that status began ([`Opportunity::status_since`]) if that is later
+    /// than `published`; other items never change.
+    pub changed: Timestamp,
     /// Skill names, as RSS categories.
     pub categories: Vec<String>,
     /// Skill slugs, to pick the items of a skill's feed.
@@ -40,8 +44,6 @@ pub struct Channel<'a> {
     pub description: &'a str,
     /// Absolute URL of the feed itself (`atom:link rel="self"`).
     pub self_url: &'a str,
-    /// The build's "now".
-    pub built: Timestamp,
 }
 
 /// The anchor id of the `index`-th addendum of an opportunity (newest first, as validated), e.g.
@@ -61,11 +63,11 @@ pub fn addendum_anchor(opportunity: &Opportunity, index: usize) -> String {
     }
 }
 
-/// The feed items for one public opportunity: the opportunity itself, dated `published` (see
-/// [`super::history::History::item_date`]), then one per addendum.
+/// The feed items for one public opportunity at `now`: the opportunity itself, dated
+/// `published` (see [`super::history::History::item_date`]), then one per addendum.
 pub fn items(
     opportunity: &Opportunity,
-    status: Status,
+    now: Timestamp,
     base_url: &str,
     published: Timestamp,
     highlighter: &Highlighter,
@@ -78,6 +80,7 @@ pub fn items(
         .collect();
     let categories: Vec<String> = skills.iter().map(|s| s.name.clone()).collect();
     let skill_slugs: Vec<String> = skills.into_iter().map(|s| s.slug).collect();
+    let status = opportunity.status_at(now);
     let mut description = format!(
         "{} {} · {} · {} · Proposals due {}.",
         opportunity.teaser,
@@ -96,6 +99,9 @@ pub fn items(
         // the page.
         description: cwu_domain::html::escape_html(&description),
         published,
+        changed: opportunity
+            .status_since(now)
+            .map_or(published, |since| since.max(published)),
         categories: categories.clone(),
         skill_slugs: skill_slugs.clone(),
     }];
@@ -110,6 +116,7 @@ pub fn items(
             // Rendered like on the page (raw HTML escaped); escaped again as XML text.
             description: markdown::render(&addendum.text, highlighter).html,
             published: addendum.date,
+            changed: addendum.date,
             categories: categories.clone(),
             skill_slugs: skill_slugs.clone(),
         });
@@ -204,6 +211,7 @@ fn outcome_items(
             link: format!("{page}#{}", fact.anchor),
             description: cwu_domain::html::escape_html(&fact.text),
             published: fact.date,
+            changed: fact.date,
             categories: categories.to_vec(),
             skill_slugs: skill_slugs.to_vec(),
         })
@@ -225,25 +233,33 @@ pub fn rfc822(instant: Timestamp) -> String {
         .expect("Vancouver times are always printable")
 }
 
-/// Writes an RSS 2.0 document.
+/// Writes an RSS 2.0 document. Its `lastBuildDate` ("the last time the content of the channel
+/// changed") is the newest change among its items, not the build's clock, so an hourly rebuild
+/// that changed nothing writes the same bytes; a feed without items has none.
 pub fn write_rss<'a>(
     channel: &Channel,
     items: impl IntoIterator<Item = &'a FeedItem>,
     out: &mut impl Write,
 ) -> io::Result<()> {
+    let items: Vec<&FeedItem> = items.into_iter().collect();
     let e = escape_xml;
     write!(
         out,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
          <rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n\
          <title>{}</title>\n<link>{}</link>\n<description>{}</description>\n\
-         <language>en-CA</language>\n<lastBuildDate>{}</lastBuildDate>\n\
-         <atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n",
+         <language>en-CA</language>\n",
         e(channel.title),
         e(channel.link),
         e(channel.description),
-        rfc822(channel.built),
-        e(channel.self_url),
+    )?;
+    if let Some(changed) = items.iter().map(|item| item.changed).max() {
+        writeln!(out, "<lastBuildDate>{}</lastBuildDate>", rfc822(changed))?;
+    }
+    writeln!(
+        out,
+        "<atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>",
+        e(channel.self_url)
     )?;
     for item in items {
         out.write_all(item_xml(item).as_bytes())?;
@@ -314,6 +330,7 @@ mod tests {
             link: "https://x.example/opportunities/a/".into(),
             description: "d\u{1}".into(),
             published: now,
+            changed: now,
             categories: vec!["Rust".into()],
             skill_slugs: vec!["rust".into()],
         };
@@ -322,7 +339,6 @@ mod tests {
             link: "https://x.example/",
             description: "D",
             self_url: "https://x.example/feeds/opportunities.xml",
-            built: now,
         };
         let mut out = Vec::new();
         write_rss(&channel, [&item], &mut out).unwrap();
@@ -346,12 +362,50 @@ mod tests {
     }
 
     #[test]
+    fn last_build_date_is_the_newest_change_among_the_items() {
+        let item = |published: &str, changed: &str| FeedItem {
+            title: "T".into(),
+            link: format!("https://x.example/{published}/"),
+            description: "D".into(),
+            published: published.parse().unwrap(),
+            changed: changed.parse().unwrap(),
+            categories: Vec::new(),
+            skill_slugs: Vec::new(),
+        };
+        let channel = Channel {
+            title: "T",
+            link: "https://x.example/",
+            description: "D",
+            self_url: "https://x.example/feeds/opportunities.xml",
+        };
+        let rss = |items: &[FeedItem]| {
+            let mut out = Vec::new();
+            write_rss(&channel, items, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let items = [
+            item("2026-11-20T20:00:00Z", "2026-11-20T20:00:00Z"),
+            // An older item whose status changed later (it began closing soon).
+            item("2026-11-02T20:00:00Z", "2026-11-23T00:00:00Z"),
+        ];
+        assert!(
+            rss(&items).contains("<lastBuildDate>Sun, 22 Nov 2026 16:00:00 -0800</lastBuildDate>"),
+            "{}",
+            rss(&items)
+        );
+        let empty = rss(&[]);
+        assert!(!empty.contains("<lastBuildDate>"), "{empty}");
+        assert!(empty.contains("rel=\"self\""), "{empty}");
+    }
+
+    #[test]
     fn markup_in_a_description_stays_text_in_feed_readers() {
         let item = FeedItem {
             title: "T".into(),
             link: "https://x.example/a/".into(),
             description: cwu_domain::html::escape_html("<img src=x onerror=alert(1)> & more"),
             published: "2026-11-24T20:00:00Z".parse().unwrap(),
+            changed: "2026-11-24T20:00:00Z".parse().unwrap(),
             categories: Vec::new(),
             skill_slugs: Vec::new(),
         };

@@ -225,7 +225,7 @@ impl<'c> Site<'c> {
     ) -> Result<Self, BuildError> {
         let theme_dir = root.join("themes").join(&content.config.theme);
         let mut templates = Templates::load(&theme_dir.join("templates"))?;
-        let site = SiteView::new(&content.config, options.now);
+        let site = SiteView::new(&content.config);
         templates.set_global("site", &site);
         let opportunities: Vec<_> = content
             .opportunities
@@ -632,10 +632,10 @@ impl<'c> Site<'c> {
         let base = &self.site.base_url;
         let mut items: Vec<feeds::FeedItem> = self
             .announced()
-            .flat_map(|(page, status)| {
+            .flat_map(|(page, _)| {
                 feeds::items(
                     &page.opportunity,
-                    *status,
+                    self.options.now,
                     base,
                     self.history.item_date(&page.opportunity, self.options.now),
                     &self.highlighter,
@@ -654,7 +654,6 @@ impl<'c> Site<'c> {
             link: &link,
             description: &description,
             self_url: &self_url,
-            built: self.options.now,
         };
         out.write_with(urls::FEED, |w| {
             feeds::write_rss(&channel, items.iter().take(FEED_ITEMS), w)
@@ -694,7 +693,6 @@ impl<'c> Site<'c> {
                     link: &link,
                     description: &description,
                     self_url: &self_url,
-                    built: self.options.now,
                 };
                 let selected = items
                     .iter()
@@ -711,9 +709,11 @@ impl<'c> Site<'c> {
         let mut open: Vec<_> = self
             .announced()
             .filter(|(_, status)| status.accepts_proposals())
-            .map(|(page, _)| &page.opportunity)
+            .map(|(page, _)| self.process(&page.opportunity))
             .collect();
-        open.sort_by(|a, b| (a.proposal_deadline, &a.slug).cmp(&(b.proposal_deadline, &b.slug)));
+        open.sort_by(|(a, _), (b, _)| {
+            (a.proposal_deadline, &a.slug).cmp(&(b.proposal_deadline, &b.slug))
+        });
         let name = format!("{}: proposal deadlines", self.site.title);
         let calendar = calendar::Calendar {
             name: &name,
@@ -726,15 +726,15 @@ impl<'c> Site<'c> {
         })?;
         // Each open opportunity's own deadline, with a reminder the day before; each awarded
         // one's deadline and outcome.
-        let own: Vec<&cwu_domain::Opportunity> = self
+        let own: Vec<_> = self
             .announced()
             .filter(|(page, status)| {
                 status.accepts_proposals() || page.opportunity.outcome.is_some()
             })
-            .map(|(page, _)| &page.opportunity)
+            .map(|(page, _)| self.process(&page.opportunity))
             .collect();
         own.par_iter()
-            .map(|opportunity| {
+            .map(|&(opportunity, public_since)| {
                 let name = format!("{}: {}", self.site.title, opportunity.title);
                 let calendar = calendar::Calendar {
                     name: &name,
@@ -742,7 +742,7 @@ impl<'c> Site<'c> {
                     ..calendar.clone()
                 };
                 out.write_with(&urls::opportunity_calendar(&opportunity.slug), |w| {
-                    calendar::write_ics(&calendar, [*opportunity], w)
+                    calendar::write_ics(&calendar, [(opportunity, public_since)], w)
                 })?;
                 Ok::<_, BuildError>(1)
             })
@@ -762,15 +762,18 @@ impl<'c> Site<'c> {
             .collect();
         let board_urls: Vec<String> =
             list_pages(urls::BOARD.to_owned(), self.cards.len()).collect();
+        // By address, not in board order: a status change moves a card, not a sitemap line.
+        let mut opportunity_urls: Vec<&str> = self
+            .cards
+            .iter()
+            .filter(|c| c.status != Status::Draft)
+            .map(|c| c.url.as_str())
+            .collect();
+        opportunity_urls.sort_unstable();
         let pages = [urls::HOME]
             .into_iter()
             .chain(board_urls.iter().map(String::as_str))
-            .chain(
-                self.cards
-                    .iter()
-                    .filter(|c| c.status != Status::Draft)
-                    .map(|c| c.url.as_str()),
-            )
+            .chain(opportunity_urls)
             .chain(skill_urls.iter().map(String::as_str))
             .chain(self.wiki.iter().map(|p| p.url.as_str()));
         out.write_with(urls::SITEMAP, |w| sitemap::write_sitemap(base, pages, w))?;
@@ -826,7 +829,6 @@ impl<'c> Site<'c> {
                     self.options.drafts || o.lifecycle != cwu_domain::opportunity::Lifecycle::Draft
                 }),
             self.page_shell()?,
-            self.options.now,
         );
         let path = self.root.join("private").join("registry.json");
         registry::write(&registry, &path).map_err(io_at(&path))?;

@@ -1,10 +1,9 @@
 //! `private/registry.json`: what the proposal functions need, written outside `public/`.
 
-use super::output::write_atomic;
+use super::output::write_if_changed;
 use crate::content::config::SiteConfig;
 use cwu_domain::registry::SiteInfo;
 use cwu_domain::{Opportunity, Registry, RegistryEntry};
-use jiff::Timestamp;
 use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
@@ -14,11 +13,9 @@ pub fn registry<'a>(
     config: &SiteConfig,
     opportunities: impl IntoIterator<Item = &'a Opportunity>,
     page_shell: String,
-    now: Timestamp,
 ) -> Registry {
     let base_url = config.base_url.trim_end_matches('/');
     Registry {
-        generated_at: now,
         site: SiteInfo {
             title: config.title.clone(),
             base_url: base_url.to_string(),
@@ -33,7 +30,8 @@ pub fn registry<'a>(
     }
 }
 
-/// Writes the registry to `path` atomically (the functions may be reading it).
+/// Writes the registry to `path` unless it already holds the same JSON; a changed file is
+/// replaced atomically (the functions may be reading it).
 pub fn write(registry: &Registry, path: &Path) -> io::Result<()> {
-    write_atomic(path, registry.to_json().as_bytes())
+    write_if_changed(path, registry.to_json().as_bytes())
 }

@@ -32,8 +32,6 @@ pub struct SiteView {
     pub contact_email: String,
     /// The GitHub organization URL.
     pub github: String,
-    /// The build's "now" as people read it, e.g. `Tuesday, November 24, 2026, 12:00 PM PST`.
-    pub built_at: String,
     /// The deadlines calendar as a subscription (`webcal://…`).
     pub calendar_subscription: String,
     /// The subscribe form in every page's footer (HTML).
@@ -43,8 +41,9 @@ pub struct SiteView {
 }
 
 impl SiteView {
-    /// The view of `config` for a build at `now`.
-    pub fn new(config: &SiteConfig, now: Timestamp) -> Self {
+    /// The view of `config`. It holds nothing of the build's clock: the chrome of every page
+    /// stays the same bytes from one hourly rebuild to the next.
+    pub fn new(config: &SiteConfig) -> Self {
         use functions::notify::forms::{Values, subscribe_form};
         let empty = Values::default();
         SiteView {
@@ -55,7 +54,6 @@ impl SiteView {
             terms_version: config.terms_version.clone(),
             contact_email: config.contact_email.clone(),
             github: config.github.clone(),
-            built_at: when::display(now),
             calendar_subscription: urls::webcal(&config.base_url, urls::CALENDAR),
             subscribe_footer_html: subscribe_form("footer", "New opportunities by email", &empty),
             subscribe_page_html: subscribe_form("page", "Get new opportunities by email", &empty),
@@ -113,7 +111,8 @@ pub struct Card {
     pub proposal_deadline: String,
     /// RFC 3339, for `<time datetime>`.
     pub proposal_deadline_iso: String,
-    /// `3 days 4 hours left` while open.
+    /// `3 days left` (`5 hours left` in the last day) while open: see
+    /// [`when::time_left_static`].
     pub time_left: Option<String>,
     /// The public outcome (award, acceptance, payment), once awarded.
     pub outcome: Option<OutcomeView>,
@@ -147,7 +146,7 @@ impl Card {
             proposal_deadline_iso: iso(opportunity.proposal_deadline),
             time_left: status
                 .accepts_proposals()
-                .then(|| when::time_left(now, opportunity.proposal_deadline))
+                .then(|| when::time_left_static(now, opportunity.proposal_deadline))
                 .flatten(),
             outcome: opportunity.outcome.as_ref().map(OutcomeView::new),
             deadline_at: opportunity.proposal_deadline,

@@ -1,6 +1,7 @@
-// Keeps "3 days 4 hours left" true between the hourly rebuilds: every element with
-// data-time-left="<deadline, RFC 3339>" is recomputed from the reader's clock each minute, in
-// the same words the build writes (the build's text stays the baseline without JavaScript).
+// The live "time left": every element with data-time-left="<deadline, RFC 3339>" is recomputed
+// from the reader's clock each minute ("3 days 4 hours left"). Without JavaScript the page keeps
+// the build's text, rounded down to whole days (hours in the last day) so that it changes at
+// most once a day and an hourly rebuild rewrites no page for it (cwu_domain::when).
 (function () {
   "use strict";
   var elements = document.querySelectorAll("[data-time-left]");
@@ -8,7 +9,7 @@
 
   function unit(n, name) { return n + " " + name + (n === 1 ? "" : "s"); }
 
-  // The build's wording (cwu_domain::when::time_left): the two largest units.
+  // cwu_domain::when::time_left: the two largest units.
   function left(seconds) {
     if (seconds <= 0) return "the deadline has passed";
     var days = Math.floor(seconds / 86400);
