@@ -171,7 +171,8 @@ fn a_status_change_rewrites_exactly_the_files_that_show_it() {
     let new = build(root, after);
     let mut expected = showing_its_status();
     expected.insert("public/opportunities.ics".to_owned());
-    expected.insert("public/opportunities/transit-schedule-validator/deadline.ics (removed)".into());
+    expected
+        .insert("public/opportunities/transit-schedule-validator/deadline.ics (removed)".into());
     assert_eq!(written(&old, &new), expected);
     let feed = String::from_utf8(new["public/feeds/opportunities.xml"].0.clone()).unwrap();
     assert!(

@@ -159,9 +159,9 @@ impl Opportunity {
         let outcome = self.outcome.as_ref();
         match self.status_at(now) {
             Status::Open => self.published,
-            Status::ClosingSoon => Some(
-                self.proposal_deadline - jiff::SignedDuration::from_secs(CLOSING_SOON_SECONDS),
-            ),
+            Status::ClosingSoon => {
+                Some(self.proposal_deadline - jiff::SignedDuration::from_secs(CLOSING_SOON_SECONDS))
+            }
             Status::UnderEvaluation => Some(self.proposal_deadline),
             Status::Awarded => outcome.map(|o| o.awarded.date),
             Status::InProgress => outcome.map(|o| o.awarded.date.max(self.start_date)),

@@ -214,7 +214,10 @@ mod tests {
         let left = |now: &str| time_left_static(ts(now), deadline);
         assert_eq!(left("2027-01-10T00:00:00Z"), None);
         assert_eq!(left("2027-01-10T00:00:01Z"), None);
-        assert_eq!(left("2027-01-09T23:59:30Z").unwrap(), "less than an hour left");
+        assert_eq!(
+            left("2027-01-09T23:59:30Z").unwrap(),
+            "less than an hour left"
+        );
         assert_eq!(left("2027-01-09T23:00:00Z").unwrap(), "1 hour left");
         assert_eq!(left("2027-01-09T21:30:00Z").unwrap(), "2 hours left");
         assert_eq!(left("2027-01-09T00:00:01Z").unwrap(), "23 hours left");
@@ -254,18 +257,33 @@ mod tests {
         // 15 hours; the text says what really remains.
         let deadline = parse_moment("2027-03-14").unwrap();
         let midnight = parse_moment("2027-03-14T00:00").unwrap();
-        assert_eq!(time_left_static(midnight, deadline).unwrap(), "15 hours left");
+        assert_eq!(
+            time_left_static(midnight, deadline).unwrap(),
+            "15 hours left"
+        );
         // Three wall-clock days before that deadline are 71 hours: two whole days, as the live
         // text (`2 days 23 hours left`) says too.
         let thursday = parse_moment("2027-03-11").unwrap();
         assert_eq!(time_left_static(thursday, deadline).unwrap(), "2 days left");
-        assert_eq!(time_left(thursday, deadline).unwrap(), "2 days 23 hours left");
+        assert_eq!(
+            time_left(thursday, deadline).unwrap(),
+            "2 days 23 hours left"
+        );
         // Fall back (2026-11-01, 2 AM → 1 AM): the day has 25 hours, so midnight to 4 PM is 17.
         let deadline = parse_moment("2026-11-01").unwrap();
         let midnight = parse_moment("2026-11-01T00:00").unwrap();
-        assert_eq!(time_left_static(midnight, deadline).unwrap(), "17 hours left");
+        assert_eq!(
+            time_left_static(midnight, deadline).unwrap(),
+            "17 hours left"
+        );
         let day_before = parse_moment("2026-10-31").unwrap();
-        assert_eq!(time_left_static(day_before, deadline).unwrap(), "1 day left");
-        assert_eq!(time_left(day_before, deadline).unwrap(), "1 day 1 hour left");
+        assert_eq!(
+            time_left_static(day_before, deadline).unwrap(),
+            "1 day left"
+        );
+        assert_eq!(
+            time_left(day_before, deadline).unwrap(),
+            "1 day 1 hour left"
+        );
     }
 }
