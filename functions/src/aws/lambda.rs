@@ -19,7 +19,7 @@ use std::sync::Arc;
 /// the variable or secret that is missing.
 pub async fn start(function: &str) -> Result<(SdkConfig, Settings), lambda_runtime::Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let sdk = super::sdk::from_env().await;
     let settings = Settings::load(&sdk)
         .await
         .map_err(|e| lambda_runtime::Error::from(format!("{function}: {e}")))?;

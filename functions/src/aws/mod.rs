@@ -7,6 +7,7 @@ pub mod dynamodb;
 pub mod lambda;
 pub mod notify_store;
 pub mod outcomes;
+pub mod sdk;
 pub mod secrets;
 pub mod ses;
 pub mod stream;

@@ -6,7 +6,6 @@
 //! Environment: PROPOSALS_TABLE and optionally SES_CONFIGURATION_SET and MAIL_SEND_RATE (each stored mail
 //! carries its sender and recipients).
 
-use aws_config::BehaviorVersion;
 use functions::aws::{DynamoStore, SenderSettings, SesMailer, stream};
 use functions::mail::Mailer;
 use functions::notify::gate::Recipients;
@@ -24,7 +23,7 @@ async fn main() -> Result<(), Error> {
     let settings =
         SenderSettings::from_env().map_err(|e| Error::from(format!("send-mail: {e}")))?;
     // Built once per instance (cold start), shared by every invocation.
-    let sdk = aws_config::load_defaults(BehaviorVersion::latest()).await;
+    let sdk = functions::aws::sdk::from_env().await;
     let dynamo = Arc::new(DynamoStore::new(
         aws_sdk_dynamodb::Client::new(&sdk),
         &settings.table,

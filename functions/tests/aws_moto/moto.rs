@@ -14,7 +14,7 @@
 //! snapshots just the key-to-item maps and the stream list instead, which restores exactly
 //! what a transaction of `Put`s (all this store uses) can change.
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_config::{Region, SdkConfig};
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
     ProjectionType, ScalarAttributeType, StreamSpecification, StreamViewType,
@@ -206,7 +206,7 @@ impl Moto {
 
     /// SDK config for an arbitrary endpoint (e.g. a closed port, to make calls fail).
     pub async fn sdk_config_at(&self, endpoint: &str) -> SdkConfig {
-        aws_config::defaults(BehaviorVersion::latest())
+        functions::aws::sdk::defaults()
             .region(Region::new(REGION))
             .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
                 "test", "test", None, None, "moto",
