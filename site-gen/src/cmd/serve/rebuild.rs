@@ -311,6 +311,12 @@ impl Rebuilder {
         let out = Output::new(self.root.join("public"));
         for slug in slugs {
             if !site.write_opportunity(&out, slug)? {
+                for file in [
+                    urls::opportunity_ocds(slug),
+                    urls::opportunity_calendar(slug),
+                ] {
+                    let _ = std::fs::remove_file(out.path_for(&file));
+                }
                 remove_page(&out, &urls::opportunity(slug));
             }
         }
@@ -388,36 +394,65 @@ fn write_lists(
     let out = Output::new(root.join("public"));
     let files = site.write_lists(&out)?;
     site.write_registry()?;
-    remove_stale_skills(&out, content, options);
+    remove_stale_lists(&out, content, options);
     Ok(files)
 }
 
-/// Deletes the pages and feeds of skills no built opportunity asks for any more (a full build
-/// does this with [`Output::remove_stale`]).
-fn remove_stale_skills(out: &Output, content: &Content, options: &BuildOptions) {
-    let skills: BTreeSet<String> = content
+/// Deletes the list pages the lists no longer have (a full build does this with
+/// [`Output::remove_stale`]): the pages of skills no built opportunity asks for any more, and
+/// the numbered pages past the last one of the board and of each skill. Skill feeds stay: every
+/// skill that ever had one keeps it (the lists write them all).
+fn remove_stale_lists(out: &Output, content: &Content, options: &BuildOptions) {
+    let built: Vec<_> = content
         .opportunities
         .iter()
         .filter(|p| options.drafts || p.opportunity.status_at(options.now) != Status::Draft)
-        .flat_map(|p| p.opportunity.skills.iter().map(|s| slugify(s)))
         .collect();
-    for (folder, suffix) in [("opportunities/skills", ""), ("feeds/skills", ".xml")] {
-        let Ok(entries) = std::fs::read_dir(out.dir().join(folder)) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let slug = name.strip_suffix(suffix).unwrap_or(&name);
-            if !skills.contains(slug) {
-                let path = entry.path();
-                let _ = if path.is_dir() {
-                    std::fs::remove_dir_all(&path)
-                } else {
-                    std::fs::remove_file(&path)
-                };
+    let mut skills: BTreeMap<String, usize> = BTreeMap::new();
+    for page in &built {
+        for skill in &page.opportunity.skills {
+            *skills.entry(slugify(skill)).or_default() += 1;
+        }
+    }
+    remove_pages_past(out, urls::BOARD, built.len());
+    // `opportunities/skills/x/index.html` → `opportunities/skills`.
+    let a_skill_page = out.path_for(&urls::skill("x"));
+    let Some(skill_pages) = a_skill_page.parent().and_then(Path::parent) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(skill_pages) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let slug = entry.file_name().to_string_lossy().into_owned();
+        match skills.get(&slug) {
+            Some(&cards) => remove_pages_past(out, &urls::skill(&slug), cards),
+            None => {
+                let _ = std::fs::remove_dir_all(entry.path());
             }
         }
     }
+}
+
+/// Deletes the numbered pages of the list whose first page is `first` past the last one its
+/// `cards` cards fill.
+fn remove_pages_past(out: &Output, first: &str, cards: usize) {
+    // `{first}page/2/index.html` → `{first}page`.
+    let second = out.path_for(&urls::list_page(first, 2));
+    let Some(pages) = second.parent().and_then(Path::parent) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(pages) else {
+        return;
+    };
+    let last = urls::page_count(cards);
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if name.to_str().and_then(|n| n.parse::<usize>().ok()) > Some(last) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+    let _ = std::fs::remove_dir(pages); // when left empty
 }
 
 /// Removes the page for `url` and its folder when that is left empty.
@@ -507,5 +542,93 @@ mod tests {
         let mut outside = Changes::default();
         outside.add(root.path(), Path::new("/elsewhere/file.md"));
         assert!(outside.full);
+    }
+
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy_dir(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+
+    /// When the board shrinks under `serve`, its numbered pages past the last one go, as a full
+    /// build would remove them; so do the pages of a skill no opportunity asks for any more
+    /// (its feed stays, as it does in a full build) and every file of a deleted opportunity.
+    #[test]
+    fn lists_that_shrink_leave_no_pages_behind() {
+        let site = tempfile::tempdir().unwrap();
+        let root = site.path();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        for folder in ["content", "themes"] {
+            copy_dir(&repo.join(folder), &root.join(folder));
+        }
+        // 100 more opportunities asking for Rust (the example site has 8 public ones, 2 of
+        // them asking for Rust): two pages of the board and of Rust; one asks for COBOL too.
+        let permit =
+            std::fs::read_to_string(root.join(OPPORTUNITIES).join("permit-status-api.md")).unwrap();
+        for i in 0..100 {
+            let text = if i == 0 {
+                permit.replacen("skills: [Rust,", "skills: [COBOL, Rust,", 1)
+            } else {
+                permit.clone()
+            };
+            let file = root.join(OPPORTUNITIES).join(format!("copy-{i}.md"));
+            std::fs::write(file, text).unwrap();
+        }
+        let options = BuildOptions {
+            now: cwu_domain::when::parse_moment("2026-11-24T12:00").unwrap(),
+            drafts: false,
+            outcomes: None,
+        };
+        let public = root.join("public");
+        let mut rebuilder = Rebuilder::new(root, options);
+        let published = Published::default();
+        rebuilder.full(&published);
+        for file in [
+            "opportunities/page/2/index.html",
+            "opportunities/skills/rust/page/2/index.html",
+            "opportunities/skills/cobol/index.html",
+            "opportunities/copy-0/ocds.json",
+            "opportunities/copy-0/deadline.ics",
+        ] {
+            assert!(public.join(file).is_file(), "{file} after the full build");
+        }
+
+        let deleted: Vec<String> = (0..20)
+            .map(|i| format!("{OPPORTUNITIES}/copy-{i}.md"))
+            .collect();
+        for file in &deleted {
+            std::fs::remove_file(root.join(file)).unwrap();
+        }
+        let paths: Vec<&str> = deleted.iter().map(String::as_str).collect();
+        rebuilder.apply(changes(root, &paths), &published);
+        rebuilder.finish(&published);
+        let log = published.0.into_inner().unwrap();
+        assert!(
+            log.iter().all(|(_, problems)| problems.is_none()),
+            "{log:?}"
+        );
+        for gone in [
+            "opportunities/page",
+            "opportunities/skills/rust/page",
+            "opportunities/skills/cobol",
+            "opportunities/copy-0",
+        ] {
+            assert!(!public.join(gone).exists(), "{gone} is left behind");
+        }
+        for kept in [
+            "opportunities/index.html",
+            "opportunities/skills/rust/index.html",
+            "feeds/skills/cobol.xml",
+            "opportunities/copy-20/index.html",
+        ] {
+            assert!(public.join(kept).is_file(), "{kept} is gone");
+        }
     }
 }
