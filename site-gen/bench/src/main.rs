@@ -51,8 +51,9 @@ struct Args {
     #[arg(long)]
     notify_only: Option<usize>,
     /// Only measure what `infra/publish_site.py` sends to S3 in moto for the site of this many
-    /// opportunities: first publish, no change, 1% of statuses changed, clock +1 hour. Uses the
-    /// release `site-gen` if built, else the debug one (the figures are counts, not times).
+    /// opportunities: first publish, no change, 1% of statuses changed, clock +1 hour, clock at
+    /// 4 PM (the day's step of the time left). Uses the release `site-gen` if built, else the
+    /// debug one (the figures are counts, not times).
     #[arg(long)]
     publish_only: Option<usize>,
 }

@@ -1,7 +1,9 @@
 //! What a publish sends (issue 14): `infra/publish_site.py` against S3 and CloudFront in moto,
 //! on the synthetic site of one size: the first publish, a rebuild with no change, a rebuild
-//! after 1% of the opportunities changed status (published → cancelled), and an hourly rebuild
-//! (the clock one hour later, no content change). Files, pages and bytes sent, files deleted,
+//! after 1% of the opportunities changed status (published → cancelled), an hourly rebuild
+//! (the clock one hour later, no content change), and the day's step (the clock at 4 PM, when
+//! dates without a time close: every open opportunity's whole days left moves, and that hour's
+//! deadlines close or start closing soon). Files, pages and bytes sent, files deleted,
 //! addresses invalidated. Counts, not times: moto is a Python server, so its upload time says
 //! nothing about S3's.
 
@@ -159,8 +161,10 @@ pub fn measure(repo: &Path, site_gen: &Path, out: &Path, count: usize) -> Result
         .trim()
         .to_owned();
     let public = root.join("public");
-    let hour_later = NOW.parse::<jiff::Timestamp>()? + jiff::SignedDuration::from_hours(1);
-    let hour_later = hour_later.to_string();
+    let later = |hours| -> Result<String> {
+        Ok((NOW.parse::<jiff::Timestamp>()? + jiff::SignedDuration::from_hours(hours)).to_string())
+    };
+    let (hour_later, four_pm) = (later(1)?, later(4)?);
 
     let mut rows = Vec::new();
     build(site_gen, &root, NOW)?;
@@ -201,6 +205,11 @@ pub fn measure(repo: &Path, site_gen: &Path, out: &Path, count: usize) -> Result
     build(site_gen, &root, &hour_later)?;
     rows.push((
         "hourly rebuild: clock +1 h, no content change",
+        publish(&moto, repo, &public, &distribution)?,
+    ));
+    build(site_gen, &root, &four_pm)?;
+    rows.push((
+        "the day's step: clock at 4 PM (days left, that hour's statuses)",
         publish(&moto, repo, &public, &distribution)?,
     ));
 
