@@ -147,7 +147,6 @@ fn num(item: &Item, name: &str) -> Option<i64> {
 fn registry() -> cwu_domain::Registry {
     cwu_domain::Registry::from_json(
         &serde_json::json!({
-            "generated_at": "2026-11-24T20:00:00Z",
             "site": {
                 "title": "Code With Us",
                 "base_url": "https://cwu.example.ca",
