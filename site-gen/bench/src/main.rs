@@ -1,4 +1,5 @@
-//! Side-by-side benchmark of `site-gen build` against Hugo on the same synthetic content, plus
+//! Side-by-side benchmark of `site-gen build` against Hugo on the same synthetic content (Hugo
+//! with plain templates, and with templates mirroring ours), plus
 //! `serve` rebuild latency and the Lambda zips; prints a Markdown report and writes it to
 //! `bench-out/report.md`.
 
@@ -31,6 +32,12 @@ struct Args {
     /// Skip the `serve` rebuild measurement.
     #[arg(long)]
     skip_serve: bool,
+    /// Compare only with Hugo's plain templates (skip the Hugo site mirroring ours).
+    #[arg(long)]
+    skip_mirrored: bool,
+    /// Skip the cold builds right after deleting the old output (only move it aside).
+    #[arg(long)]
+    skip_after_delete: bool,
     /// Number of edits for the `serve` measurement (on the largest size).
     #[arg(long, default_value_t = 5)]
     serve_edits: usize,
@@ -115,7 +122,9 @@ fn main() -> Result<()> {
     }
     if args.generate_only {
         for sites in &generated {
-            println!("{}\n{}", sites.ours.display(), sites.hugo.display());
+            for root in [&sites.ours, &sites.hugo, &sites.hugo_plain] {
+                println!("{}", root.display());
+            }
         }
         return Ok(());
     }
@@ -127,12 +136,30 @@ fn main() -> Result<()> {
     } else {
         tools::build_site_gen(&repo)?
     };
+    let tools: &[runner::Tool] = if args.skip_mirrored {
+        &[runner::Tool::SiteGen, runner::Tool::HugoPlain]
+    } else {
+        &[
+            runner::Tool::SiteGen,
+            runner::Tool::HugoPlain,
+            runner::Tool::Hugo,
+        ]
+    };
+    let trash = runner::Trash::new(out.join("trash"))?;
     let mut results = Vec::new();
     for sites in &generated {
         if !args.no_check {
             runner::check(&site_gen, sites, &logs)?;
         }
-        results.push(runner::run_size(&site_gen, sites, args.runs, &logs)?);
+        results.push(runner::run_size(
+            &site_gen,
+            sites,
+            tools,
+            args.runs,
+            !args.skip_after_delete,
+            &trash,
+            &logs,
+        )?);
     }
 
     let serve = match generated.last() {
@@ -173,6 +200,7 @@ fn main() -> Result<()> {
         serve,
         functions,
     };
+    trash.empty()?;
     let md = report.markdown();
     print!("{md}");
     let path = out.join("report.md");

@@ -12,8 +12,10 @@ use std::time::{Duration, Instant};
 pub struct Sample {
     /// Wall-clock time from spawn to exit.
     pub wall: Duration,
-    /// User plus system CPU time.
-    pub cpu: Duration,
+    /// CPU time in user mode.
+    pub user: Duration,
+    /// CPU time in the kernel (for a build: mostly creating and writing files).
+    pub sys: Duration,
     /// Peak resident set size in KiB (`ru_maxrss`).
     pub max_rss_kib: u64,
 }
@@ -55,7 +57,8 @@ pub fn run(cmd: &mut Command, stderr_log: &Path) -> Result<Sample> {
     }
     Ok(Sample {
         wall,
-        cpu: timeval(usage.ru_utime) + timeval(usage.ru_stime),
+        user: timeval(usage.ru_utime),
+        sys: timeval(usage.ru_stime),
         max_rss_kib: usage.ru_maxrss as u64,
     })
 }
