@@ -18,6 +18,7 @@ use site_gen::render::{BuildOptions, build_site};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 const OPPORTUNITIES: usize = 1_000;
 /// The issue's limit for every HTML page.
@@ -48,19 +49,28 @@ fn statuses(html: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The synthetic site of [`OPPORTUNITIES`], built once for the tests of this file.
+fn built() -> &'static Path {
+    static SITE: OnceLock<tempfile::TempDir> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let site = model::Site::new(SEED, OPPORTUNITIES);
+        ours::write(&site, root, &repo().join("themes")).unwrap();
+        let options = BuildOptions {
+            now: moment(model::NOW),
+            drafts: false,
+            outcomes: None,
+        };
+        build_site(root, &options).expect("the synthetic site builds");
+        dir
+    })
+    .path()
+}
+
 #[test]
 fn every_page_of_a_large_site_is_light_and_open_opportunities_come_first() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    let site = model::Site::new(SEED, OPPORTUNITIES);
-    ours::write(&site, root, &repo().join("themes")).unwrap();
-    let options = BuildOptions {
-        now: moment(model::NOW),
-        drafts: false,
-        outcomes: None,
-    };
-    build_site(root, &options).expect("the synthetic site builds");
-    let public = root.join("public");
+    let public = built().join("public");
 
     let mut pages = Vec::new();
     html_files(&public, &mut pages);
@@ -119,4 +129,96 @@ fn every_page_of_a_large_site_is_light_and_open_opportunities_come_first() {
     // A skill's list goes on to a second page.
     let rust = urls::skill("rust");
     assert!(out.path_for(&urls::list_page(&rust, 2)).is_file());
+}
+
+/// Every file under `dir` with its length, paths relative to `dir` with `/`.
+fn file_sizes(dir: &Path, prefix: &str, out: &mut Vec<(String, u64)>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+        if entry.file_type().unwrap().is_dir() {
+            file_sizes(&entry.path(), &format!("{name}/"), out);
+        } else {
+            out.push((name, entry.metadata().unwrap().len()));
+        }
+    }
+}
+
+/// What a cold build writes is what it costs (issue 14: the build is bound by the bytes and
+/// files it writes): the 1,000-opportunity site stays under a byte budget per opportunity, and
+/// no kind of file repeats what another holds in full. Printed by kind, so a change shows where
+/// the bytes went.
+#[test]
+fn a_large_site_writes_a_bounded_number_of_bytes() {
+    /// Bytes per opportunity the whole site may take: 33.9 KB now (20 KB of it the opportunity
+    /// page), 40.6 KB when skill pages repeated cards and open contracting data was indented.
+    const BUDGET_PER_OPPORTUNITY: u64 = 36_000;
+    let public = built().join("public");
+    let mut files = Vec::new();
+    file_sizes(&public, "", &mut files);
+    let kind = |path: &str| -> &'static str {
+        if path.starts_with("opportunities/skills/") {
+            "skill pages"
+        } else if path.starts_with("opportunities/page/") || path == "opportunities/index.html" {
+            "board pages"
+        } else if path.ends_with("/ocds.json") || path.starts_with("ocds/") {
+            "open contracting data"
+        } else if path.ends_with(".ics") {
+            "calendars"
+        } else if path.starts_with("opportunities/") {
+            "opportunity pages"
+        } else if path.starts_with("feeds/") {
+            "feeds"
+        } else {
+            "other"
+        }
+    };
+    let mut by_kind = std::collections::BTreeMap::<&str, (usize, u64)>::new();
+    for (path, len) in &files {
+        let entry = by_kind.entry(kind(path)).or_default();
+        entry.0 += 1;
+        entry.1 += len;
+    }
+    let total: u64 = files.iter().map(|(_, len)| len).sum();
+    for (kind, (count, bytes)) in &by_kind {
+        eprintln!("{kind}: {count} files, {bytes} bytes");
+    }
+    eprintln!("total: {} files, {total} bytes", files.len());
+    let budget = BUDGET_PER_OPPORTUNITY * OPPORTUNITIES as u64;
+    assert!(
+        total <= budget,
+        "{total} bytes written for {OPPORTUNITIES} opportunities, over the {budget} budget"
+    );
+}
+
+/// Skill pages list their opportunities compactly (title, status, deadline, reward, linking to
+/// the page) rather than repeating the board's full cards: a skill page costs a few hundred
+/// bytes per opportunity it lists.
+#[test]
+fn skill_pages_list_opportunities_without_repeating_cards() {
+    /// Bytes a skill page may take per opportunity it lists, beyond the page chrome.
+    const PER_ROW: usize = 450;
+    /// The chrome of a page (head, header, footer with its forms) with room to spare.
+    const CHROME: usize = 12_000;
+    let skills = built().join("public/opportunities/skills");
+    let mut pages = Vec::new();
+    html_files(&skills, &mut pages);
+    assert!(pages.len() > 20, "{} skill pages", pages.len());
+    for page in &pages {
+        let html = fs::read_to_string(page).unwrap();
+        assert!(
+            !html.contains("class=\"card\""),
+            "{}: repeats the board's cards",
+            page.display()
+        );
+        let rows = html.matches("<tr><td><a href=\"/opportunities/").count();
+        assert!(rows > 0, "{}: lists no opportunity", page.display());
+        assert!(rows <= urls::PAGE_SIZE);
+        assert!(
+            html.len() <= CHROME + rows * PER_ROW,
+            "{}: {} bytes for {rows} opportunities",
+            page.display(),
+            html.len()
+        );
+    }
 }

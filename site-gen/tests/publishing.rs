@@ -1,7 +1,7 @@
 //! What readers subscribe to and owners schedule, across builds: feed items keep their dates,
 //! skill feeds never disappear, addenda are rendered Markdown, each open opportunity has its own
-//! calendar with a reminder, and an opportunity with a future `published` date stays off the
-//! site until a build after that date.
+//! calendar with a reminder (its times in UTC), and an opportunity with a future `published`
+//! date stays off the site until a build after that date.
 
 mod common;
 
@@ -165,6 +165,12 @@ fn each_open_opportunity_has_its_own_calendar_with_a_reminder() {
     assert!(ics.contains("UID:permit-status-api-deadline@"));
     assert!(ics.contains("BEGIN:VALARM\r\nACTION:DISPLAY\r\n"));
     assert!(ics.contains("TRIGGER:-P1D\r\n"), "a reminder a day before");
+    // One deadline needs no zone rules: 4:00 PM Pacific (standard time) on March 12, in UTC.
+    assert!(ics.contains("DTSTART:20270313T000000Z\r\n"), "{ics}");
+    assert!(
+        !ics.contains("VTIMEZONE"),
+        "no zone rules in every file:\n{ics}"
+    );
     let all = read(root, "public/opportunities.ics");
     assert!(
         all.matches("BEGIN:VEVENT").count() > 1,

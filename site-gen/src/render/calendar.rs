@@ -3,7 +3,9 @@
 //! all-day events on the days they were recorded.
 //!
 //! Lines end with CRLF and are folded at 75 octets (never inside a UTF-8 character); text values
-//! are escaped; times are local to America/Vancouver with a VTIMEZONE block; UIDs are
+//! are escaped; the site-wide calendar gives times local to America/Vancouver with a VTIMEZONE
+//! block, an opportunity's own calendar (one deadline, thousands of files) gives them in UTC,
+//! which needs no zone rules in every file; UIDs are
 //! `<slug>-deadline@<host>` (and `<slug>-record_awarded@<host>` and so on, the facts' anchors on
 //! the page) so a calendar that subscribed updates events instead of adding copies.
 //!
@@ -51,6 +53,9 @@ pub struct Calendar<'a> {
     /// Give each deadline still ahead a reminder a day before (a single opportunity's calendar;
     /// calendar apps drop alarms from subscriptions anyway).
     pub reminder: bool,
+    /// Give times in UTC instead of Vancouver local time with its VTIMEZONE (an opportunity's
+    /// own calendar: the zone rules would be a third of each file).
+    pub utc: bool,
 }
 
 /// When the deadline event of `opportunity`, public since `public_since` (its feed item's
@@ -85,20 +90,29 @@ pub fn write_ics<'a>(
     line("PRODID:-//Code With Us//site-gen//EN")?;
     line("CALSCALE:GREGORIAN")?;
     line(&format!("X-WR-CALNAME:{}", escape_text(calendar.name)))?;
-    line("X-WR-TIMEZONE:America/Vancouver")?;
-    for l in VTIMEZONE {
-        line(l)?;
+    if !calendar.utc {
+        line("X-WR-TIMEZONE:America/Vancouver")?;
+        for l in VTIMEZONE {
+            line(l)?;
+        }
     }
     for (opportunity, public_since) in opportunities {
         let url = urls::absolute(calendar.base_url, &urls::opportunity(&opportunity.slug));
-        let local = when::in_vancouver(opportunity.proposal_deadline)
-            .strftime("%Y%m%dT%H%M%S")
-            .to_string();
+        let start = if calendar.utc {
+            opportunity
+                .proposal_deadline
+                .strftime(":%Y%m%dT%H%M%SZ")
+                .to_string()
+        } else {
+            when::in_vancouver(opportunity.proposal_deadline)
+                .strftime(";TZID=America/Vancouver:%Y%m%dT%H%M%S")
+                .to_string()
+        };
         line("BEGIN:VEVENT")?;
         line(&format!("UID:{}-deadline@{host}", opportunity.slug))?;
         line(&stamp(revised(opportunity, public_since)))?;
-        line(&format!("DTSTART;TZID=America/Vancouver:{local}"))?;
-        line(&format!("DTEND;TZID=America/Vancouver:{local}"))?;
+        line(&format!("DTSTART{start}"))?;
+        line(&format!("DTEND{start}"))?;
         line(&format!(
             "SUMMARY:{}",
             escape_text(&format!("Proposal deadline: {}", opportunity.title))

@@ -352,8 +352,10 @@ impl<'c> Site<'c> {
             self.render_opportunity_to(page, w)
         })?;
         let path = urls::opportunity_ocds(slug);
-        let package = ocds::package(&self.publisher(), &path, [self.process(&page.opportunity)]);
-        out.write(&path, package.as_bytes())?;
+        let process = self.process(&page.opportunity);
+        out.write_with(&path, |w| {
+            ocds::write_package(&self.publisher(), &path, [process], w)
+        })?;
         Ok(())
     }
 
@@ -377,8 +379,9 @@ impl<'c> Site<'c> {
         let processes = self
             .announced()
             .map(|(page, _)| self.process(&page.opportunity));
-        let package = ocds::package(&self.publisher(), urls::OCDS_RELEASES, processes);
-        out.write(urls::OCDS_RELEASES, package.as_bytes())?;
+        out.write_with(urls::OCDS_RELEASES, |w| {
+            ocds::write_package(&self.publisher(), urls::OCDS_RELEASES, processes, w)
+        })?;
         Ok(1)
     }
 
@@ -720,6 +723,7 @@ impl<'c> Site<'c> {
             base_url: &self.site.base_url,
             now: self.options.now,
             reminder: false,
+            utc: false,
         };
         out.write_with(urls::CALENDAR, |w| {
             calendar::write_ics(&calendar, open.iter().copied(), w)
@@ -739,6 +743,7 @@ impl<'c> Site<'c> {
                 let calendar = calendar::Calendar {
                     name: &name,
                     reminder: true,
+                    utc: true,
                     ..calendar.clone()
                 };
                 out.write_with(&urls::opportunity_calendar(&opportunity.slug), |w| {

@@ -22,6 +22,7 @@ use cwu_domain::slug::slugify;
 use cwu_domain::{Opportunity, Reward, urls};
 use jiff::Timestamp;
 use serde_json::{Value, json};
+use std::io::{self, Write};
 
 /// The schema version the packages declare.
 pub const VERSION: &str = "1.1";
@@ -45,32 +46,45 @@ pub fn ocid(publisher: &Publisher, opportunity: &Opportunity) -> String {
     format!("{}-{}", publisher.ocid_prefix, opportunity.slug)
 }
 
-/// The release package of the processes, published at `path` (pretty JSON, a newline at the end).
-pub fn package<'a>(
+/// Writes the release package of the processes, published at `path`, into `out`: compact JSON
+/// with a newline at the end. Releases are built and written one process at a time, so the
+/// package of every opportunity never sits in memory as a JSON tree.
+pub fn write_package<'a>(
     publisher: &Publisher,
     path: &str,
     processes: impl IntoIterator<Item = Process<'a>>,
-) -> String {
-    let releases: Vec<Value> = processes
-        .into_iter()
-        .flat_map(|(opportunity, tendered)| releases(publisher, opportunity, tendered))
-        .collect();
-    // The newest release's date, not the build's: an unchanged package keeps its bytes.
-    let published = releases
-        .iter()
-        .filter_map(|r| r["date"].as_str())
-        .max()
-        .map(str::to_owned)
-        .unwrap_or_else(|| date(Timestamp::UNIX_EPOCH));
-    let package = json!({
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let head = json!({
         "uri": urls::absolute(publisher.base_url, path),
         "version": VERSION,
-        "publishedDate": published,
         "publisher": { "name": publisher.name, "uri": publisher.base_url },
         "publicationPolicy": urls::absolute(publisher.base_url, &urls::wiki(OPEN_DATA_PAGE)),
-        "releases": releases,
     });
-    serde_json::to_string_pretty(&package).expect("plain JSON") + "\n"
+    let head = serde_json::to_string(&head)?;
+    // The object without its closing brace, then the releases, then the date.
+    out.write_all(head[..head.len() - 1].as_bytes())?;
+    out.write_all(br#","releases":["#)?;
+    // The newest release's date, not the build's: an unchanged package keeps its bytes.
+    let mut published: Option<String> = None;
+    let mut first = true;
+    for (opportunity, tendered) in processes {
+        for release in releases(publisher, opportunity, tendered) {
+            if let Some(date) = release["date"].as_str() {
+                if published.as_deref().is_none_or(|p| date > p) {
+                    published = Some(date.to_owned());
+                }
+            }
+            if !first {
+                out.write_all(b",")?;
+            }
+            first = false;
+            serde_json::to_writer(&mut *out, &release)?;
+        }
+    }
+    let published = published.unwrap_or_else(|| date(Timestamp::UNIX_EPOCH));
+    write!(out, r#"],"publishedDate":{}}}"#, json!(published))?;
+    out.write_all(b"\n")
 }
 
 /// The wiki page (path under `content/wiki/`) that explains the open data.
