@@ -63,17 +63,16 @@ pub fn write_package<'a>(
     });
     let head = serde_json::to_string(&head)?;
     // The object without its closing brace, then the releases, then the date.
-    out.write_all(head[..head.len() - 1].as_bytes())?;
+    out.write_all(&head.as_bytes()[..head.len() - 1])?;
     out.write_all(br#","releases":["#)?;
     // The newest release's date, not the build's: an unchanged package keeps its bytes.
     let mut published: Option<String> = None;
     let mut first = true;
     for (opportunity, tendered) in processes {
         for release in releases(publisher, opportunity, tendered) {
-            if let Some(date) = release["date"].as_str() {
-                if published.as_deref().is_none_or(|p| date > p) {
-                    published = Some(date.to_owned());
-                }
+            let date = release["date"].as_str();
+            if let Some(date) = date.filter(|d| published.as_deref().is_none_or(|p| *d > p)) {
+                published = Some(date.to_owned());
             }
             if !first {
                 out.write_all(b",")?;
