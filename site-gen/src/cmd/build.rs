@@ -11,10 +11,12 @@ pub fn run(root: &Path, options: &BuildOptions) -> anyhow::Result<ExitCode> {
     match build_site(root, options) {
         Ok(report) => {
             println!(
-                "Built {} opportunities, {} wiki pages ({} files) into {} in {} ms",
+                "Built {} opportunities, {} wiki pages ({} files; {} pages and data files rendered, {} unchanged) into {} in {} ms",
                 report.opportunities,
                 report.wiki_pages,
                 report.files,
+                report.rendered,
+                report.reused,
                 report.public_dir.display(),
                 report.elapsed.as_millis()
             );

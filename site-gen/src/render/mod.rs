@@ -22,6 +22,7 @@
 //! are rendered into memory one at a time and written as they are done, so memory grows with
 //! the largest page, not with the site.
 
+pub mod cache;
 pub mod calendar;
 pub mod feeds;
 pub mod highlight;
@@ -35,6 +36,7 @@ pub mod sitemap;
 pub mod templates;
 pub mod views;
 
+use cache::{Digest, Key};
 use crate::content::diagnostics::Diagnostics;
 use crate::content::{self, Content, LoadOptions, OpportunityPage, WikiPage};
 use cwu_domain::{Status, urls};
@@ -51,6 +53,11 @@ use templates::{TemplateError, Templates};
 use tera::Context;
 use thiserror::Error;
 use views::{Card, OpportunityView, SiteView, SkillView, WikiLink};
+
+/// The template of an opportunity's page.
+const OPPORTUNITY_TEMPLATE: &str = "opportunity.html";
+/// The template of a wiki page.
+const WIKI_TEMPLATE: &str = "wiki.html";
 
 /// How many open opportunities the home page lists before pointing to the board.
 const HOME_CARDS: usize = 12;
@@ -90,6 +97,11 @@ pub struct BuildReport {
     pub wiki_pages: usize,
     /// Every file written under `public/`.
     pub files: usize,
+    /// Pages (and open contracting data files) rendered by this build.
+    pub rendered: usize,
+    /// Pages (and open contracting data files) whose inputs had not changed since the previous
+    /// build, left as they were without being rendered (see [`cache`]).
+    pub reused: usize,
     /// The public folder.
     pub public_dir: PathBuf,
     /// The private registry file.
@@ -152,14 +164,19 @@ pub fn build_content(
     let started = Instant::now();
     let site = Site::new(root, content, options)?;
     let public = root.join("public");
-    let out = Output::new(&public);
+    let cache_file = root.join(cache::FILE);
+    let out = Output::with_cache(&public, cache::load(&cache_file, &public));
     let files = site.write_all(&out)?;
     out.remove_stale().map_err(io_at(&public))?;
+    out.save_cache(&cache_file).map_err(io_at(&cache_file))?;
     let registry_path = site.write_registry()?;
+    let (rendered, reused) = out.pages();
     Ok(BuildReport {
         opportunities: site.opportunities.len(),
         wiki_pages: content.wiki.len(),
         files,
+        rendered,
+        reused,
         public_dir: public,
         registry_path,
         elapsed: started.elapsed(),
@@ -188,6 +205,26 @@ fn page_context(meta: &PageMeta) -> Context {
     context
 }
 
+/// What a list page's template gets (home, board, skill pages, 404), put either into the build
+/// cache's key or into Tera's context: a list page is described twice, which is cheap, and
+/// rendered only when its key changed. (Tera's context itself cannot be hashed: its maps iterate
+/// in another order in every run.)
+enum Listing {
+    Key(Key),
+    Context(Context),
+}
+
+impl Listing {
+    fn insert(&mut self, name: &'static str, value: &(impl Serialize + ?Sized)) {
+        match self {
+            Listing::Key(key) => {
+                key.str(name).json(value);
+            }
+            Listing::Context(context) => context.insert(name, value),
+        }
+    }
+}
+
 /// A skill on the board: its pages, feed and how many opportunities ask for it.
 #[derive(Debug, Clone, Serialize)]
 struct SkillSummary {
@@ -214,6 +251,8 @@ pub struct Site<'c> {
     theme_dir: PathBuf,
     /// What earlier builds announced, with this build's public opportunities and skills added.
     history: history::History,
+    /// What every page depends on besides its own data (see [`Site::page_key`]).
+    pages_key: Digest,
 }
 
 impl<'c> Site<'c> {
@@ -227,6 +266,13 @@ impl<'c> Site<'c> {
         let mut templates = Templates::load(&theme_dir.join("templates"))?;
         let site = SiteView::new(&content.config);
         templates.set_global("site", &site);
+        // The templates, `site` (all they see besides a page's context, the clock as pages show
+        // it included) and the rest of `site.yaml` (the form's action, the terms' version…).
+        let pages_key = Key::new("site")
+            .digest(templates.digest())
+            .json(&site)
+            .debug(&content.config)
+            .finish();
         let opportunities: Vec<_> = content
             .opportunities
             .iter()
@@ -276,7 +322,16 @@ impl<'c> Site<'c> {
             wiki_nav,
             theme_dir,
             history,
+            pages_key,
         })
+    }
+
+    /// The build cache's key of a page rendered with `template`, started with what every page
+    /// depends on; the caller adds what the page shows.
+    fn page_key(&self, template: &str) -> Key {
+        let mut key = Key::new(template);
+        key.digest(self.pages_key);
+        key
     }
 
     /// Writes every file of the site into `out`; returns how many.
@@ -291,16 +346,29 @@ impl<'c> Site<'c> {
         Ok(files)
     }
 
-    /// Renders `template` with `context` into the file for `url`.
-    fn render_page(
+    /// Renders the list page `template` into the file for `url` unless its key is unchanged;
+    /// `fill` puts in what the template gets besides `page`.
+    fn render_list(
         &self,
         out: &Output,
         url: &str,
         template: &str,
-        context: &Context,
+        meta: &PageMeta,
+        fill: impl Fn(&mut Listing),
     ) -> Result<(), BuildError> {
-        out.write_with(url, |w| {
-            self.templates.render_to(template, context, w)?;
+        let describe = |mut listing: Listing| {
+            listing.insert("page", meta);
+            fill(&mut listing);
+            listing
+        };
+        let Listing::Key(key) = describe(Listing::Key(self.page_key(template))) else {
+            unreachable!("describing keeps the kind of listing")
+        };
+        out.write_keyed(url, key.finish(), |w| {
+            let Listing::Context(context) = describe(Listing::Context(Context::new())) else {
+                unreachable!("describing keeps the kind of listing")
+            };
+            self.templates.render_to(template, &context, w)?;
             Ok::<_, BuildError>(())
         })?;
         Ok(())
@@ -348,15 +416,36 @@ impl<'c> Site<'c> {
         page: &OpportunityPage,
     ) -> Result<(), BuildError> {
         let slug = &page.opportunity.slug;
-        out.write_with(&urls::opportunity(slug), |w| {
-            self.render_opportunity_to(page, w)
+        let mut view = OpportunityView::unrendered(page, self.options.now);
+        // The view holds everything the page shows but the rendered Markdown: that comes from
+        // the description and the addenda's text.
+        let key = self
+            .page_key(OPPORTUNITY_TEMPLATE)
+            .json(&view)
+            .str(&page.body)
+            .debug(&page.opportunity.addenda)
+            .finish();
+        out.write_keyed(&urls::opportunity(slug), key, |w| {
+            view.render_markdown(page, &self.highlighter);
+            self.render_view_to(page, &view, w)
         })?;
         let path = urls::opportunity_ocds(slug);
         let process = self.process(&page.opportunity);
-        out.write_with(&path, |w| {
+        let key = self.ocds_key([process]);
+        out.write_keyed(&path, key, |w| {
             ocds::write_package(&self.publisher(), &path, [process], w)
         })?;
         Ok(())
+    }
+
+    /// The build cache's key of a release package of `processes`: it shows nothing else.
+    fn ocds_key<'o>(&self, processes: impl IntoIterator<Item = ocds::Process<'o>>) -> Digest {
+        let mut key = Key::new("ocds");
+        key.debug(&self.publisher());
+        for (opportunity, tendered) in processes {
+            key.debug(opportunity).debug(&tendered);
+        }
+        key.finish()
     }
 
     /// Who publishes the open contracting data.
@@ -376,11 +465,12 @@ impl<'c> Site<'c> {
 
     /// The release package of every public opportunity.
     fn write_ocds(&self, out: &Output) -> Result<usize, BuildError> {
-        let processes = self
-            .announced()
-            .map(|(page, _)| self.process(&page.opportunity));
-        out.write_with(urls::OCDS_RELEASES, |w| {
-            ocds::write_package(&self.publisher(), urls::OCDS_RELEASES, processes, w)
+        let processes = || {
+            self.announced()
+                .map(|(page, _)| self.process(&page.opportunity))
+        };
+        out.write_keyed(urls::OCDS_RELEASES, self.ocds_key(processes()), |w| {
+            ocds::write_package(&self.publisher(), urls::OCDS_RELEASES, processes(), w)
         })?;
         Ok(1)
     }
@@ -391,6 +481,15 @@ impl<'c> Site<'c> {
         w: impl Write,
     ) -> Result<(), BuildError> {
         let view = OpportunityView::new(page, self.options.now, &self.highlighter);
+        self.render_view_to(page, &view, w)
+    }
+
+    fn render_view_to(
+        &self,
+        page: &OpportunityPage,
+        view: &OpportunityView,
+        w: impl Write,
+    ) -> Result<(), BuildError> {
         let meta = PageMeta {
             title: &view.card.title,
             description: &view.card.teaser,
@@ -413,8 +512,8 @@ impl<'c> Site<'c> {
             let watch = functions::notify::forms::watch_form(&page.opportunity.slug, "");
             context.insert("watch_html", &watch);
         }
-        context.insert("opportunity", &view);
-        self.templates.render_to("opportunity.html", &context, w)?;
+        context.insert("opportunity", view);
+        self.templates.render_to(OPPORTUNITY_TEMPLATE, &context, w)?;
         Ok(())
     }
 
@@ -422,19 +521,14 @@ impl<'c> Site<'c> {
     pub fn write_wiki(&self, out: &Output) -> Result<usize, BuildError> {
         self.wiki
             .par_iter()
-            .map(|page| {
-                out.write_with(&page.url, |w| self.render_wiki_to(page, w))
-                    .map(|_| 1)
-            })
+            .map(|page| self.write_wiki_to(out, page).map(|_| 1))
             .sum()
     }
 
     /// Writes the wiki page at `path` (e.g. `faq`, `for-developers/local-setup`, `index`).
     pub fn write_wiki_page(&self, out: &Output, path: &str) -> Result<bool, BuildError> {
         match self.wiki.iter().find(|p| p.path == path) {
-            Some(page) => out
-                .write_with(&page.url, |w| self.render_wiki_to(page, w))
-                .map(|_| true),
+            Some(page) => self.write_wiki_to(out, page).map(|_| true),
             None => Ok(false),
         }
     }
@@ -449,6 +543,15 @@ impl<'c> Site<'c> {
         Ok(Some(
             String::from_utf8(html).expect("templates produce UTF-8"),
         ))
+    }
+
+    fn write_wiki_to(&self, out: &Output, page: &WikiPage) -> Result<PathBuf, BuildError> {
+        let key = self
+            .page_key(WIKI_TEMPLATE)
+            .debug(page)
+            .json(&self.wiki_nav)
+            .finish();
+        out.write_keyed(&page.url, key, |w| self.render_wiki_to(page, w))
     }
 
     fn render_wiki_to(&self, page: &WikiPage, w: impl Write) -> Result<(), BuildError> {
@@ -467,7 +570,7 @@ impl<'c> Site<'c> {
         context.insert("wiki_nav", &self.wiki_nav);
         context.insert("toc", &rendered.toc);
         context.insert("body_html", &rendered.html);
-        self.templates.render_to("wiki.html", &context, w)?;
+        self.templates.render_to(WIKI_TEMPLATE, &context, w)?;
         Ok(())
     }
 
@@ -517,29 +620,33 @@ impl<'c> Site<'c> {
             .iter()
             .filter(|c| c.status.accepts_proposals())
             .collect();
-        let mut context = page_context(&PageMeta {
+        let meta = PageMeta {
             title: &home.title,
             description: &home.description,
             path: urls::HOME,
             section: "home",
             og_type: "website",
-        });
-        context.insert("intro_html", &intro.html);
-        context.insert("open_count", &open.len());
-        context.insert("cards", &open[..open.len().min(HOME_CARDS)]);
-        context.insert("total_count", &self.cards.len());
-        self.render_page(out, urls::HOME, "index.html", &context)?;
+        };
+        self.render_list(out, urls::HOME, "index.html", &meta, |listing| {
+            listing.insert("intro_html", &intro.html);
+            listing.insert("open_count", &open.len());
+            listing.insert("cards", &open[..open.len().min(HOME_CARDS)]);
+            listing.insert("total_count", &self.cards.len());
+        })?;
         Ok(1)
     }
 
-    /// The context of one page of a list (`title` and `description` are the first page's).
-    fn board_context(
+    /// Renders one page of a list of `count` cards (`title` and `description` are the first
+    /// page's); `more` puts in what only this kind of list shows.
+    fn render_list_page(
         &self,
-        title: &str,
-        description: &str,
+        out: &Output,
+        template: &str,
+        (title, description): (&str, &str),
         page: &paging::ListPage,
         count: usize,
-    ) -> Context {
+        more: impl Fn(&mut Listing),
+    ) -> Result<(), BuildError> {
         let (title, description) = if page.number > 1 {
             let of = format!(", page {} of {}", page.number, page.pager.count);
             (
@@ -549,17 +656,19 @@ impl<'c> Site<'c> {
         } else {
             (title.to_owned(), description.to_owned())
         };
-        let mut context = page_context(&PageMeta {
+        let meta = PageMeta {
             title: &title,
             description: &description,
             path: &page.url,
             section: "opportunities",
             og_type: "website",
-        });
-        context.insert("sections", &page.sections);
-        context.insert("pager", &page.pager);
-        context.insert("count", &count);
-        context
+        };
+        self.render_list(out, &page.url, template, &meta, |listing| {
+            listing.insert("sections", &page.sections);
+            listing.insert("pager", &page.pager);
+            listing.insert("count", &count);
+            more(listing);
+        })
     }
 
     fn write_board(&self, out: &Output, skills: &[SkillSummary]) -> Result<usize, BuildError> {
@@ -575,17 +684,19 @@ impl<'c> Site<'c> {
         paging::pages(urls::BOARD, &cards)
             .par_iter()
             .map(|page| {
-                let mut context = self.board_context(
-                    "Opportunities",
-                    "Every Code With Us opportunity: open, closing soon, under evaluation, awarded and cancelled, with reward, skills and deadline.",
+                self.render_list_page(
+                    out,
+                    "board.html",
+                    ("Opportunities", "Every Code With Us opportunity: open, closing soon, under evaluation, awarded and cancelled, with reward, skills and deadline."),
                     page,
                     cards.len(),
-                );
-                context.insert("skills", skills);
-                context.insert("statuses", &statuses);
-                context.insert("jumps", &jumps);
-                context.insert("max_reward", &max_reward);
-                self.render_page(out, &page.url, "board.html", &context)?;
+                    |listing| {
+                        listing.insert("skills", skills);
+                        listing.insert("statuses", &statuses);
+                        listing.insert("jumps", &jumps);
+                        listing.insert("max_reward", &max_reward);
+                    },
+                )?;
                 Ok(1)
             })
             .sum()
@@ -613,10 +724,14 @@ impl<'c> Site<'c> {
                 paging::pages(&urls::skill(&skill.slug), &cards)
                     .iter()
                     .map(|page| {
-                        let mut context =
-                            self.board_context(&title, &description, page, cards.len());
-                        context.insert("skill", skill);
-                        self.render_page(out, &page.url, "skill.html", &context)?;
+                        self.render_list_page(
+                            out,
+                            "skill.html",
+                            (&title, &description),
+                            page,
+                            cards.len(),
+                            |listing| listing.insert("skill", skill),
+                        )?;
                         Ok(1)
                     })
                     .sum::<Result<usize, BuildError>>()
@@ -786,14 +901,14 @@ impl<'c> Site<'c> {
             urls::ROBOTS,
             sitemap::robots(base, &self.content.config.form_action).as_bytes(),
         )?;
-        let context = page_context(&PageMeta {
+        let meta = PageMeta {
             title: "Page not found",
             description: &self.site.description,
             path: urls::NOT_FOUND,
             section: "",
             og_type: "website",
-        });
-        self.render_page(out, urls::NOT_FOUND, "404.html", &context)?;
+        };
+        self.render_list(out, urls::NOT_FOUND, "404.html", &meta, |_| {})?;
         Ok(3)
     }
 

@@ -2,12 +2,18 @@
 //! disk and written only when it changed: a changed file is replaced through a temporary file and
 //! a rename, so a reader (or `serve`) never sees it half-written; a new file, which nobody can be
 //! reading yet, is written in place. A rebuild of an unchanged site touches almost nothing. [`Output::remove_stale`] then deletes what the build no longer produces.
+//!
+//! With the previous build's [`cache`] ([`Output::with_cache`]), a page whose key is unchanged is
+//! not even rendered ([`Output::write_keyed`]), and a file whose bytes the cache knows is not read
+//! back to compare.
 
+use super::cache::{self, Digest, Entries, Entry, Stat};
 use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 thread_local! {
     /// The rendering buffer of [`Output::write_with`] on this thread.
@@ -18,8 +24,14 @@ thread_local! {
 #[derive(Debug)]
 pub struct Output {
     dir: PathBuf,
-    /// Every file written or confirmed unchanged, for [`Output::remove_stale`].
-    written: Mutex<HashSet<PathBuf>>,
+    /// What the previous build left, per file (empty without a usable cache).
+    previous: Entries,
+    /// Every file written or confirmed unchanged, for [`Output::remove_stale`] and the next
+    /// build's cache.
+    written: Mutex<Entries>,
+    /// Files rendered and files reused by [`Output::write_keyed`].
+    rendered: AtomicUsize,
+    reused: AtomicUsize,
     /// The folder was missing or empty when this output began (a cold build): nothing in it
     /// can be stale, so [`Output::remove_stale`] need not walk thousands of folders.
     fresh: bool,
@@ -28,13 +40,46 @@ pub struct Output {
 impl Output {
     /// Writes into `dir` (creating folders as needed).
     pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Output::with_cache(dir, Entries::new())
+    }
+
+    /// Writes into `dir`, trusting `previous` (see [`cache::load`]) for the files it describes.
+    pub fn with_cache(dir: impl Into<PathBuf>, previous: Entries) -> Self {
         let dir = dir.into();
         let fresh = fs::read_dir(&dir).map_or(true, |mut entries| entries.next().is_none());
         Output {
             dir,
-            written: Mutex::new(HashSet::new()),
+            previous,
+            written: Mutex::new(Entries::new()),
+            rendered: AtomicUsize::new(0),
+            reused: AtomicUsize::new(0),
             fresh,
         }
+    }
+
+    /// How many files [`Output::write_keyed`] rendered, and how many it found unchanged.
+    pub fn pages(&self) -> (usize, usize) {
+        (
+            self.rendered.load(Ordering::Relaxed),
+            self.reused.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Saves what this build wrote as the next build's cache in `file`.
+    pub fn save_cache(&self, file: &Path) -> io::Result<()> {
+        cache::save(file, &self.dir, &self.lock())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
+        self.written
+            .lock()
+            .expect("no panics while holding the lock")
+    }
+
+    /// The previous build's entry for `path`, if the file is still the one it wrote.
+    fn unchanged(&self, path: &Path) -> Option<Entry> {
+        let entry = self.previous.get(path)?;
+        (Stat::of(path)? == entry.stat).then_some(*entry)
     }
 
     /// The folder written into.
@@ -59,24 +104,57 @@ impl Output {
         url: &str,
         fill: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
     ) -> Result<PathBuf, E> {
+        self.fill_and_write(self.path_for(url), None, fill)
+    }
+
+    /// Writes the page for `url` unless the previous build wrote it from the same `key` (a
+    /// digest of everything the page depends on) and the file is still as it left it: then
+    /// `fill` is not called at all.
+    pub fn write_keyed<E: From<io::Error>>(
+        &self,
+        url: &str,
+        key: Digest,
+        fill: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
+    ) -> Result<PathBuf, E> {
+        let path = self.path_for(url);
+        if let Some(entry) = self.unchanged(&path).filter(|e| e.key == Some(key)) {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+            self.lock().insert(path.clone(), entry);
+            return Ok(path);
+        }
+        self.rendered.fetch_add(1, Ordering::Relaxed);
+        self.fill_and_write(path, Some(key), fill)
+    }
+
+    fn fill_and_write<E: From<io::Error>>(
+        &self,
+        path: PathBuf,
+        key: Option<Digest>,
+        fill: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
+    ) -> Result<PathBuf, E> {
         // One buffer per thread, reused: a fresh 32 KB buffer per file made the allocator
         // consolidate its free lists for every one of tens of thousands of files.
         let mut bytes = BUFFER.with(|b| b.take());
         bytes.clear();
         fill(&mut bytes)?;
-        let path = self.path_for(url);
-        let written = write_if_changed(&path, &bytes);
+        let digest = Digest::of(&bytes);
+        let stat = match self.unchanged(&path).filter(|e| e.bytes == digest) {
+            Some(entry) => Ok(entry.stat),
+            None => write_if_changed(&path, &bytes).and_then(|()| {
+                Stat::of(&path).ok_or_else(|| io::Error::other("a file just written is gone"))
+            }),
+        };
         if bytes.capacity() <= 1 << 20 {
             // (The few big files, such as all releases, give their memory back.)
             BUFFER.with(|b| b.replace(bytes));
         }
-        written?;
-        if !self.fresh {
-            self.written
-                .lock()
-                .expect("no panics while holding the lock")
-                .insert(path.clone());
-        }
+        let stat = stat?;
+        let entry = Entry {
+            key,
+            bytes: digest,
+            stat,
+        };
+        self.lock().insert(path.clone(), entry);
         Ok(path)
     }
 
@@ -124,15 +202,13 @@ impl Output {
         if self.fresh {
             return Ok(0);
         }
-        let written = self
-            .written
-            .lock()
-            .expect("no panics while holding the lock");
-        remove_unlisted(&self.dir, &written)
+        let written = self.lock();
+        let keep: HashSet<&Path> = written.keys().map(PathBuf::as_path).collect();
+        remove_unlisted(&self.dir, &keep)
     }
 }
 
-fn remove_unlisted(dir: &Path, keep: &HashSet<PathBuf>) -> io::Result<usize> {
+fn remove_unlisted(dir: &Path, keep: &HashSet<&Path>) -> io::Result<usize> {
     let mut removed = 0;
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
@@ -142,7 +218,7 @@ fn remove_unlisted(dir: &Path, keep: &HashSet<PathBuf>) -> io::Result<usize> {
             if fs::read_dir(&path)?.next().is_none() {
                 fs::remove_dir(&path)?;
             }
-        } else if !keep.contains(&path) {
+        } else if !keep.contains(path.as_path()) {
             fs::remove_file(&path)?;
             removed += 1;
         }

@@ -1,5 +1,6 @@
 //! The theme's Tera templates, read and parsed once per build.
 
+use super::cache::{Digest, Key};
 use std::path::{Path, PathBuf};
 use tera::{Context, Tera};
 use thiserror::Error;
@@ -28,6 +29,8 @@ pub enum TemplateError {
 /// The parsed templates of one theme.
 pub struct Templates {
     tera: Tera,
+    /// Of every template's name and text, for the build cache's keys.
+    digest: Digest,
 }
 
 impl Templates {
@@ -35,10 +38,24 @@ impl Templates {
     pub fn load(dir: &Path) -> Result<Self, TemplateError> {
         let mut files = Vec::new();
         collect(dir, dir, &mut files)?;
+        files.sort();
         let mut tera = Tera::new();
         tera.add_raw_templates(files.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| tera_error("(theme)", &e))?;
-        Ok(Templates { tera })
+        let mut key = Key::new("templates");
+        for (name, text) in &files {
+            key.str(name).str(text);
+        }
+        Ok(Templates {
+            tera,
+            digest: key.finish(),
+        })
+    }
+
+    /// A digest of every template (names and text): pages rendered with other templates get
+    /// other cache keys.
+    pub fn digest(&self) -> Digest {
+        self.digest
     }
 
     /// Makes `value` available to every template as `key`.

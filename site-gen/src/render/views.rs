@@ -318,18 +318,23 @@ pub struct OpportunityView {
 impl OpportunityView {
     /// The full view of `page` at `now`.
     pub fn new(page: &OpportunityPage, now: Timestamp, highlighter: &Highlighter) -> Self {
+        let mut view = OpportunityView::unrendered(page, now);
+        view.render_markdown(page, highlighter);
+        view
+    }
+
+    /// The view with its Markdown not rendered yet (no description, table of contents or
+    /// addendum text): with the Markdown, everything the page shows, which is what the build
+    /// cache keys the page on. Everything that depends on `now` belongs here.
+    pub fn unrendered(page: &OpportunityPage, now: Timestamp) -> Self {
         let o = &page.opportunity;
         let card = Card::new(o, now);
-        let description = markdown::render(&page.body, highlighter);
-        // Newest first; the stable sort keeps same-day addenda in reverse file order.
-        let mut order: Vec<usize> = (0..o.addenda.len()).rev().collect();
-        order.sort_by(|&a, &b| o.addenda[b].date.cmp(&o.addenda[a].date));
-        let addenda = order
+        let addenda = addenda_order(o)
             .into_iter()
             .map(|i| AddendumView {
                 date: DateView::new(o.addenda[i].date),
                 anchor: super::feeds::addendum_anchor(o, i),
-                html: markdown::render(&o.addenda[i].text, highlighter).html,
+                html: String::new(),
             })
             .collect();
         OpportunityView {
@@ -357,10 +362,29 @@ impl OpportunityView {
             total_points: o.evaluation_criteria.iter().map(|c| c.points).sum(),
             proposal_requirements: o.proposal_requirements.clone(),
             addenda,
-            description_html: description.html,
-            toc: description.toc,
+            description_html: String::new(),
+            toc: Vec::new(),
         }
     }
+
+    /// Renders the description and the addenda of `page` (the one this view was made from).
+    pub fn render_markdown(&mut self, page: &OpportunityPage, highlighter: &Highlighter) {
+        let o = &page.opportunity;
+        let description = markdown::render(&page.body, highlighter);
+        self.description_html = description.html;
+        self.toc = description.toc;
+        for (view, i) in self.addenda.iter_mut().zip(addenda_order(o)) {
+            view.html = markdown::render(&o.addenda[i].text, highlighter).html;
+        }
+    }
+}
+
+/// The addenda's indexes newest first; the stable sort keeps same-day addenda in reverse file
+/// order.
+fn addenda_order(o: &Opportunity) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..o.addenda.len()).rev().collect();
+    order.sort_by(|&a, &b| o.addenda[b].date.cmp(&o.addenda[a].date));
+    order
 }
 
 /// A wiki page link in the sidebar.
