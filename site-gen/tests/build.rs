@@ -3,12 +3,12 @@
 
 mod common;
 
-use common::{repo, site_copy};
+use common::{files, repo, site_copy};
 use site_gen::content;
 use site_gen::render::{BuildOptions, build_site};
 use std::collections::HashSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
 const NOW: &str = "2026-11-24T12:00:00-08:00";
@@ -34,19 +34,6 @@ fn built() -> &'static Path {
 
 fn read(root: &Path, relative: &str) -> String {
     fs::read_to_string(root.join(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"))
-}
-
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(files(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
 }
 
 fn examples() -> content::Content {

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{SLUG, moment, outcome, record, site_copy};
+use common::{SLUG, copy_dir, files, moment, outcome, record, site_copy};
 use site_gen::render::{BuildOptions, BuildReport, build_site};
 use std::collections::BTreeMap;
 use std::fs;
@@ -24,25 +24,13 @@ fn at(now: &str) -> BuildOptions {
 
 /// Every file under `dir` by relative path, with its bytes.
 fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    for entry in walk(dir) {
-        let bytes = fs::read(&entry).unwrap();
-        files.insert(entry.strip_prefix(dir).unwrap().to_owned(), bytes);
-    }
-    files
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
+    files(dir)
+        .into_iter()
+        .map(|file| {
+            let bytes = fs::read(&file).unwrap();
+            (file.strip_prefix(dir).unwrap().to_owned(), bytes)
+        })
+        .collect()
 }
 
 /// Builds the site at `root` in place (warm), and the same state (content, theme, outcomes and
@@ -51,7 +39,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 fn warm_equals_cold(root: &Path, options: &BuildOptions) -> BuildReport {
     let cold = tempfile::tempdir().unwrap();
     for folder in ["content", "themes"] {
-        copy(&root.join(folder), &cold.path().join(folder));
+        copy_dir(&root.join(folder), &cold.path().join(folder));
     }
     let outcomes = root.join(".local/outcomes.json");
     if outcomes.exists() {
@@ -66,7 +54,10 @@ fn warm_equals_cold(root: &Path, options: &BuildOptions) -> BuildReport {
     let warm = build_site(root, options).expect("the warm build");
     let cold_report = build_site(cold.path(), options).expect("the cold build");
     assert_eq!(cold_report.reused, 0, "a cold build has nothing to reuse");
-    let (warm_files, cold_files) = (tree(&root.join("public")), tree(&cold.path().join("public")));
+    let (warm_files, cold_files) = (
+        tree(&root.join("public")),
+        tree(&cold.path().join("public")),
+    );
     let differing: Vec<_> = warm_files
         .keys()
         .chain(cold_files.keys())
@@ -85,18 +76,6 @@ fn warm_equals_cold(root: &Path, options: &BuildOptions) -> BuildReport {
     warm
 }
 
-fn copy(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_dir() {
-            copy(&entry.path(), &to.join(entry.file_name()));
-        } else {
-            fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
-}
-
 fn edit(root: &Path, relative: &str, from: &str, to: &str) {
     let path = root.join(relative);
     let text = fs::read_to_string(&path).unwrap();
@@ -105,7 +84,7 @@ fn edit(root: &Path, relative: &str, from: &str, to: &str) {
 }
 
 fn html(root: &Path) -> usize {
-    walk(&root.join("public"))
+    files(&root.join("public"))
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "html"))
         .count()
@@ -114,7 +93,7 @@ fn html(root: &Path) -> usize {
 /// The files built from a cache key, what `rendered + reused` counts: HTML pages and open
 /// contracting data.
 fn pages(root: &Path) -> usize {
-    walk(&root.join("public"))
+    files(&root.join("public"))
         .iter()
         .filter(|p| {
             p.extension().is_some_and(|e| e == "html")
@@ -133,7 +112,7 @@ fn an_unchanged_rebuild_renders_no_page() {
     assert_eq!(first.rendered, pages(root));
     assert!(root.join(CACHE).is_file());
     assert!(
-        !walk(&root.join("public"))
+        !files(&root.join("public"))
             .iter()
             .any(|p| p.to_string_lossy().contains("build-cache")),
         "the cache is never published"
@@ -155,7 +134,7 @@ fn an_edited_opportunity_renders_its_page_and_the_lists_only() {
         "\nA sentence added by the warm test.\n\n## ",
     );
     let report = warm_equals_cold(root, &at(NOW));
-    let opportunity_pages = walk(&root.join("public/opportunities"))
+    let opportunity_pages = files(&root.join("public/opportunities"))
         .iter()
         .filter(|p| {
             p.ends_with("index.html")
@@ -253,8 +232,8 @@ fn a_recorded_outcome_reaches_the_page() {
     build_site(root, &at(NOW)).unwrap();
     record(root, &outcome(true, false));
     warm_equals_cold(root, &at(NOW));
-    let page = fs::read_to_string(root.join(format!("public/opportunities/{SLUG}/index.html")))
-        .unwrap();
+    let page =
+        fs::read_to_string(root.join(format!("public/opportunities/{SLUG}/index.html"))).unwrap();
     assert!(page.contains("Awarded to"), "{page}");
 }
 
@@ -273,13 +252,21 @@ fn a_missing_corrupt_or_foreign_cache_means_a_full_build() {
 
     fs::write(&cache, &good[..good.len() / 2]).unwrap();
     let report = warm_equals_cold(root, &at(NOW));
-    assert_eq!((report.rendered, report.reused), (all, 0), "a cut-off cache");
+    assert_eq!(
+        (report.rendered, report.reused),
+        (all, 0),
+        "a cut-off cache"
+    );
 
     // Written by another site-gen: the code digest differs.
     let json: serde_json::Value = serde_json::from_str(&good).unwrap();
     let code = json["code"].as_str().unwrap().to_owned();
     let other = if code.starts_with('0') { "1" } else { "0" };
-    fs::write(&cache, good.replacen(&code, &format!("{other}{}", &code[1..]), 1)).unwrap();
+    fs::write(
+        &cache,
+        good.replacen(&code, &format!("{other}{}", &code[1..]), 1),
+    )
+    .unwrap();
     let report = warm_equals_cold(root, &at(NOW));
     assert_eq!(
         (report.rendered, report.reused),

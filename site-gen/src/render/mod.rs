@@ -36,9 +36,9 @@ pub mod sitemap;
 pub mod templates;
 pub mod views;
 
-use cache::{Digest, Key};
 use crate::content::diagnostics::Diagnostics;
 use crate::content::{self, Content, LoadOptions, OpportunityPage, WikiPage};
+use cache::{Digest, Key};
 use cwu_domain::{Status, urls};
 use highlight::Highlighter;
 use jiff::Timestamp;
@@ -210,7 +210,7 @@ fn page_context(meta: &PageMeta) -> Context {
 /// rendered only when its key changed. (Tera's context itself cannot be hashed: its maps iterate
 /// in another order in every run.)
 enum Listing {
-    Key(Key),
+    Key(Box<Key>),
     Context(Context),
 }
 
@@ -361,7 +361,7 @@ impl<'c> Site<'c> {
             fill(&mut listing);
             listing
         };
-        let Listing::Key(key) = describe(Listing::Key(self.page_key(template))) else {
+        let Listing::Key(key) = describe(Listing::Key(Box::new(self.page_key(template)))) else {
             unreachable!("describing keeps the kind of listing")
         };
         out.write_keyed(url, key.finish(), |w| {
@@ -513,7 +513,8 @@ impl<'c> Site<'c> {
             context.insert("watch_html", &watch);
         }
         context.insert("opportunity", view);
-        self.templates.render_to(OPPORTUNITY_TEMPLATE, &context, w)?;
+        self.templates
+            .render_to(OPPORTUNITY_TEMPLATE, &context, w)?;
         Ok(())
     }
 
