@@ -12,6 +12,7 @@ mod report;
 mod runner;
 mod serve;
 mod tools;
+mod warm;
 
 use anyhow::{Context, Result};
 use bench::content;
@@ -63,6 +64,10 @@ struct Args {
     /// debug one (the figures are counts, not times).
     #[arg(long)]
     publish_only: Option<usize>,
+    /// Only measure warm rebuilds at this size: site-gen with its build cache, the clock one hour
+    /// later and five statuses flipping, against Hugo's full build into its previous output.
+    #[arg(long)]
+    warm_only: Option<usize>,
 }
 
 fn main() -> Result<()> {
@@ -112,7 +117,9 @@ fn main() -> Result<()> {
         return Ok(());
     }
 
-    let mut sizes = args.sizes.clone();
+    let mut sizes = args
+        .warm_only
+        .map_or_else(|| args.sizes.clone(), |count| vec![count]);
     sizes.sort_unstable();
     sizes.dedup();
     let mut generated = Vec::new();
@@ -136,6 +143,26 @@ fn main() -> Result<()> {
     } else {
         tools::build_site_gen(&repo)?
     };
+    let warm = |sites: &content::Sites| {
+        let mut hugo = vec![warm::HugoSite {
+            name: "plain templates",
+            root: &sites.hugo_plain,
+        }];
+        if !args.skip_mirrored {
+            hugo.push(warm::HugoSite {
+                name: "templates like ours",
+                root: &sites.hugo,
+            });
+        }
+        warm::measure(&site_gen, sites, &themes, &out, &hugo, args.runs, &logs)
+    };
+    if args.warm_only.is_some() {
+        let sites = generated.last().context("no size to measure")?;
+        let table = warm(sites)?;
+        print!("{table}");
+        fs::write(out.join("warm.md"), &table)?;
+        return Ok(());
+    }
     let tools: &[runner::Tool] = if args.skip_mirrored {
         &[runner::Tool::SiteGen, runner::Tool::HugoPlain]
     } else {
@@ -201,7 +228,10 @@ fn main() -> Result<()> {
         functions,
     };
     trash.empty()?;
-    let md = report.markdown();
+    let mut md = report.markdown();
+    if let Some(sites) = generated.last() {
+        md.push_str(&format!("\n{}", warm(sites)?));
+    }
     print!("{md}");
     let path = out.join("report.md");
     fs::write(&path, &md).with_context(|| format!("writing {}", path.display()))?;
