@@ -168,7 +168,7 @@ impl Report {
              checkout; the *just deleted* rows delete it right before the build (`rm -rf public`), \
              which on ext4 without a journal makes every inode allocation skip the inodes freed \
              in the last minute one by one, so they grow with files written × files deleted. \
-             Bytes and files are what each build left in its output folder.\n",
+             Bytes and files are what each build left in its output folder.\n\n",
         );
         for size in &self.sizes {
             let runs = size.tools.first().map_or(0, |t| t.samples.len());
