@@ -76,21 +76,16 @@ pub fn through_cloudfront(request: &lambda_http::Request, secret: &str) -> bool 
 
 /// The client's address: CloudFront's `CloudFront-Viewer-Address` when the request came
 /// through CloudFront (`trusted`; anyone else could set that header to any address), else
-/// the request context's source IP (function URL, API Gateway).
+/// the request context's source IP (API Gateway's HTTP API).
 pub fn client_ip(request: &lambda_http::Request, trusted: bool) -> Option<IpAddr> {
     let viewer = trusted
         .then(|| request.headers().get("cloudfront-viewer-address"))
         .flatten()
         .and_then(|v| v.to_str().ok())
         .and_then(parse_viewer_address);
-    viewer.or_else(|| {
-        let source = match request.request_context_ref()? {
-            RequestContext::ApiGatewayV2(context) => context.http.source_ip.as_deref(),
-            RequestContext::ApiGatewayV1(context) => context.identity.source_ip.as_deref(),
-            // ALB (client in `X-Forwarded-For`, read by the handler) and any other source.
-            _ => None,
-        };
-        source?.parse().ok()
+    viewer.or_else(|| match request.request_context_ref()? {
+        RequestContext::ApiGatewayV2(context) => context.http.source_ip.as_deref()?.parse().ok(),
+        _ => None,
     })
 }
 
