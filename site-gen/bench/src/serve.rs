@@ -16,9 +16,8 @@ use std::time::{Duration, Instant};
 const POLL: Duration = Duration::from_millis(2);
 /// Longest wait for one rebuild before giving up.
 const REBUILD_TIMEOUT: Duration = Duration::from_secs(120);
-/// Pause after each restored edit, so the next edit starts with `serve` idle (after a page,
-/// serve rewrites the lists and feeds, about a second for 10,000 opportunities).
-const SETTLE: Duration = Duration::from_secs(3);
+/// Longest wait for `serve` to finish the lists after a restored edit.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
 /// Longest wait for the first build of `serve`.
 const READY_TIMEOUT: Duration = Duration::from_secs(300);
 
@@ -63,6 +62,7 @@ pub fn measure(site_gen: &Path, sites: &Sites, edits: usize, log: &Path) -> Resu
         .context("no open opportunity")?;
     let probe_path = format!("/opportunities/{}/", sites.site.slug(probe));
 
+    let messages = log.with_extension("stderr.log");
     let started = Instant::now();
     let child = Command::new(site_gen)
         .arg("serve")
@@ -72,7 +72,7 @@ pub fn measure(site_gen: &Path, sites: &Sites, edits: usize, log: &Path) -> Resu
         .arg(port.to_string())
         .stdin(Stdio::null())
         .stdout(File::create(log)?)
-        .stderr(File::create(log.with_extension("stderr.log"))?)
+        .stderr(File::create(&messages)?)
         .spawn()
         .context("starting site-gen serve")?;
     let mut server = Server(child);
@@ -109,6 +109,7 @@ pub fn measure(site_gen: &Path, sites: &Sites, edits: usize, log: &Path) -> Resu
         let marker = format!("Bench edit {edit} {}", std::process::id());
         let edited = original.replacen("title: \"", &format!("title: \"{marker} "), 1);
         let path = format!("/opportunities/{slug}/");
+        let seen = fs::read_to_string(&messages).unwrap_or_default().len();
         fs::write(&file, &edited)?;
         let result = wait_for(addr, &path, |body| contains(body, &marker));
         fs::write(&file, &original)?;
@@ -122,7 +123,7 @@ pub fn measure(site_gen: &Path, sites: &Sites, edits: usize, log: &Path) -> Resu
         // Let the restore and the list rebuild finish, so edits do not queue behind each other.
         wait_for(addr, &path, |body| !contains(body, &marker))
             .context("waiting for the restored page")?;
-        sleep(SETTLE);
+        wait_idle(&messages, seen, &path)?;
     }
     drop(server);
     Ok(ServeResult {
@@ -146,6 +147,28 @@ fn wait_for(addr: SocketAddr, path: &str, done: impl Fn(&[u8]) -> bool) -> Resul
             bail!("no change after {REBUILD_TIMEOUT:?}");
         }
         sleep(POLL);
+    }
+}
+
+/// Waits until `serve`, whose messages past byte `seen` are this edit's, has updated `path`
+/// twice (the edit and its restore) and then rewritten the lists: after a page, serve always
+/// rewrites the lists and feeds (seconds for 10,000 opportunities on a busy machine, so a fixed
+/// pause would let the next edit queue behind them).
+fn wait_idle(messages: &Path, seen: usize, path: &str) -> Result<()> {
+    let start = Instant::now();
+    let page = format!("Updated {path} ");
+    loop {
+        let text = fs::read_to_string(messages).unwrap_or_default();
+        let new = text.get(seen..).unwrap_or_default();
+        let pages = new.lines().filter(|line| line.starts_with(&page)).count();
+        let last = new.lines().rev().find(|line| line.starts_with("Updated "));
+        if pages >= 2 && last.is_some_and(|line| line.contains("list pages")) {
+            return Ok(());
+        }
+        if start.elapsed() > IDLE_TIMEOUT {
+            bail!("serve did not rewrite the lists within {IDLE_TIMEOUT:?}");
+        }
+        sleep(Duration::from_millis(50));
     }
 }
 
