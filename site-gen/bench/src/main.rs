@@ -68,6 +68,9 @@ struct Args {
     /// later and five statuses flipping, against Hugo's full build into its previous output.
     #[arg(long)]
     warm_only: Option<usize>,
+    /// Only measure the `serve` rebuild latency on the site of this many opportunities.
+    #[arg(long)]
+    serve_only: Option<usize>,
 }
 
 fn main() -> Result<()> {
@@ -119,6 +122,7 @@ fn main() -> Result<()> {
 
     let mut sizes = args
         .warm_only
+        .or(args.serve_only)
         .map_or_else(|| args.sizes.clone(), |count| vec![count]);
     sizes.sort_unstable();
     sizes.dedup();
@@ -143,6 +147,14 @@ fn main() -> Result<()> {
     } else {
         tools::build_site_gen(&repo)?
     };
+    if args.serve_only.is_some() {
+        let sites = generated.last().context("no size to measure")?;
+        let result = serve::measure(&site_gen, sites, args.serve_edits, &logs.join("serve.log"))?;
+        let table = report::serve_section(&result);
+        print!("{table}");
+        fs::write(out.join("serve.md"), &table)?;
+        return Ok(());
+    }
     let warm = |sites: &content::Sites| {
         let mut hugo = vec![warm::HugoSite {
             name: "plain templates",
