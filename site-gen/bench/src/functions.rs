@@ -170,6 +170,7 @@ fn cold_start(
         .env("MAIL_FROM", "bench@example.gov.bc.ca")
         .env("REGISTRY_PATH", registry)
         .env("LINK_SIGNING_KEY", "bench")
+        .env("IP_HASH_KEY", "bench")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(File::create(logs.join("cold-start.log"))?)
