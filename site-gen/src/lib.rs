@@ -14,4 +14,5 @@
 pub mod cli;
 pub mod cmd;
 pub mod content;
+pub mod digest;
 pub mod render;

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 /// A site-absolute link and where it is written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LinkRef {
     /// The destination as written, e.g. `/wiki/faq/#payment`.
     pub url: String,

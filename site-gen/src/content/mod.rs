@@ -14,6 +14,7 @@ mod links;
 mod locate;
 mod opportunity;
 pub mod outcomes;
+pub mod parse_cache;
 pub mod schedule;
 pub(crate) mod source;
 mod suggest;
@@ -30,6 +31,7 @@ use cwu_domain::slug::{file_name_suggestion, slugify};
 use cwu_domain::{Opportunity, urls};
 use diagnostics::{Diagnostic, Diagnostics, Kind};
 use links::Targets;
+use parse_cache::ParseCache;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -108,6 +110,16 @@ pub fn load(root: &Path) -> Result<Content, Diagnostics> {
 
 /// Reads and validates everything in `root/content/`, reporting every problem at once.
 pub fn load_with(root: &Path, options: LoadOptions) -> Result<Content, Diagnostics> {
+    load_cached(root, options, &ParseCache::default())
+}
+
+/// [`load_with`], taking unchanged opportunity files from `cache` (see [`parse_cache`]) and
+/// recording what it read there for the next build.
+pub fn load_cached(
+    root: &Path,
+    options: LoadOptions,
+    cache: &ParseCache,
+) -> Result<Content, Diagnostics> {
     let mut problems = Vec::new();
     let config = config::load(root)
         .map_err(|found| problems.extend(found))
@@ -116,7 +128,7 @@ pub fn load_with(root: &Path, options: LoadOptions) -> Result<Content, Diagnosti
     let mut jobs = vec![Job::Home];
     jobs.extend(discover_opportunities(root, &mut problems));
     jobs.extend(discover_wiki(root, &mut problems));
-    let results: Vec<Parsed> = jobs.par_iter().map(|job| job.run(root)).collect();
+    let results: Vec<Parsed> = jobs.par_iter().map(|job| job.run(root, cache)).collect();
 
     let mut home = None;
     let mut opportunities = Vec::new();
@@ -273,16 +285,18 @@ impl Job {
         }
     }
 
-    fn run(&self, root: &Path) -> Parsed {
+    fn run(&self, root: &Path, cache: &ParseCache) -> Parsed {
         let file = self.file();
         let text = source::read_text(root, file);
         match self {
             Job::Home => {
                 Parsed::Home(text.map_or_else(Read::failed, |text| wiki::parse_home(file, &text)))
             }
-            Job::Opportunity { slug, .. } => Parsed::Opportunity(Box::new(
-                text.map_or_else(Read::failed, |text| opportunity::parse(file, slug, &text)),
-            )),
+            Job::Opportunity { slug, .. } => {
+                Parsed::Opportunity(Box::new(text.map_or_else(Read::failed, |text| {
+                    cache.read(file, &text, || opportunity::parse(file, slug, &text))
+                })))
+            }
             Job::Wiki { path, .. } => Parsed::Wiki(
                 text.map_or_else(Read::failed, |text| wiki::parse_wiki(file, path, &text)),
             ),

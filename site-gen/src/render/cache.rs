@@ -23,7 +23,6 @@ use std::fs;
 use std::io;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use xxhash_rust::xxh3::Xxh3;
 
 /// Where the cache is kept, relative to the site root.
@@ -32,17 +31,7 @@ pub const FILE: &str = ".local/build-cache.json";
 /// The format written; a file with another one is ignored.
 const FORMAT: u32 = 1;
 
-/// A 128-bit hash: of a file's bytes, or of what a page is built from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Digest(#[serde(with = "hex")] u128);
-
-impl Digest {
-    /// The digest of `bytes`.
-    pub fn of(bytes: &[u8]) -> Self {
-        Digest(xxhash_rust::xxh3::xxh3_128(bytes))
-    }
-}
+pub use crate::digest::{Digest, code};
 
 /// Builds a [`Key`] from the parts a page depends on, in order.
 pub struct Key(Xxh3);
@@ -111,18 +100,6 @@ impl io::Write for FeedIo<'_> {
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
-}
-
-/// This `site-gen`: a hash of its executable, so a cache written by another build of it (other
-/// code, other templates compiled in, other rules) is never used. `None` when the executable
-/// cannot be read: then nothing is reused.
-pub fn code() -> Option<Digest> {
-    static CODE: OnceLock<Option<Digest>> = OnceLock::new();
-    *CODE.get_or_init(|| {
-        let exe = std::env::current_exe().ok()?;
-        let bytes = fs::read(exe).ok()?;
-        Some(Digest::of(&bytes))
-    })
 }
 
 /// What the cache knows of one file.
@@ -205,10 +182,15 @@ pub fn save(file: &Path, dir: &Path, entries: &Entries) -> io::Result<()> {
         files,
     };
     let json = serde_json::to_vec(&stored).map_err(io::Error::other)?;
+    write_private(file, &json)
+}
+
+/// Writes a cache `file` in `.local/`, replacing it atomically.
+pub fn write_private(file: &Path, bytes: &[u8]) -> io::Result<()> {
     if let Some(folder) = file.parent() {
         private_folder(folder)?;
     }
-    super::output::write_atomic(file, &json)
+    super::output::write_atomic(file, bytes)
 }
 
 /// `.local/` also holds the local store's secrets: create it readable by its owner only.
@@ -218,20 +200,6 @@ fn private_folder(folder: &Path) -> io::Result<()> {
         .recursive(true)
         .mode(0o700)
         .create(folder)
-}
-
-/// Digests as 32 hexadecimal digits.
-mod hex {
-    use serde::{Deserialize, Deserializer, Serializer, de::Error};
-
-    pub fn serialize<S: Serializer>(value: &u128, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&format!("{value:032x}"))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
-        let text = <&str>::deserialize(d)?;
-        u128::from_str_radix(text, 16).map_err(D::Error::custom)
-    }
 }
 
 #[cfg(test)]

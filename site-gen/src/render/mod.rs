@@ -37,6 +37,7 @@ pub mod templates;
 pub mod views;
 
 use crate::content::diagnostics::Diagnostics;
+use crate::content::parse_cache::{self, ParseCache};
 use crate::content::{self, Content, LoadOptions, OpportunityPage, WikiPage};
 use cache::{Digest, Key};
 use cwu_domain::{Status, urls};
@@ -149,8 +150,14 @@ fn io_at(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
 /// `root/private/registry.json`.
 pub fn build_site(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
-    let content = content::load_with(root, options.load_options()).map_err(BuildError::Content)?;
+    let parsed = ParseCache::load(root);
+    let content =
+        content::load_cached(root, options.load_options(), &parsed).map_err(BuildError::Content)?;
     let mut report = build_content(root, &content, options)?;
+    if let Some(json) = parsed.into_json() {
+        let file = root.join(parse_cache::FILE);
+        cache::write_private(&file, &json).map_err(io_at(&file))?;
+    }
     report.elapsed = started.elapsed();
     Ok(report)
 }
