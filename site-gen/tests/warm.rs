@@ -290,3 +290,152 @@ fn a_page_changed_behind_the_cache_is_rendered_again() {
     assert_eq!(fs::read(&page).unwrap(), built);
     assert!(deleted.is_file());
 }
+
+// The parse cache (`.local/content-cache.json`): opportunity files whose text did not change
+// are not parsed and validated again.
+
+const PARSE_CACHE: &str = ".local/content-cache.json";
+
+fn opportunity_files(root: &Path) -> usize {
+    fs::read_dir(root.join("content/opportunities"))
+        .unwrap()
+        .count()
+}
+
+#[test]
+fn unchanged_content_is_not_parsed_again_and_an_edited_file_is() {
+    let site = site_copy();
+    let root = site.path();
+    let first = build_site(root, &at(NOW)).unwrap();
+    assert_eq!(first.parsed, opportunity_files(root));
+    assert!(root.join(PARSE_CACHE).is_file());
+    let again = warm_equals_cold(root, &at(NOW));
+    assert_eq!(again.parsed, 0, "{again:?}");
+
+    let file = "content/opportunities/wildfire-map-tiles.md";
+    edit(root, file, "title: \"", "title: \"Renamed: ");
+    let report = warm_equals_cold(root, &at(NOW));
+    assert_eq!(report.parsed, 1, "{report:?}");
+    assert!(
+        fs::read_to_string(root.join("public/opportunities/wildfire-map-tiles/index.html"))
+            .unwrap()
+            .contains("Renamed: ")
+    );
+    assert_eq!(build_site(root, &at(NOW)).unwrap().parsed, 0);
+}
+
+#[test]
+fn a_touched_file_with_the_same_bytes_is_not_parsed_again() {
+    let site = site_copy();
+    let root = site.path();
+    build_site(root, &at(NOW)).unwrap();
+    let file = root.join("content/opportunities/wildfire-map-tiles.md");
+    let bytes = fs::read(&file).unwrap();
+    fs::remove_file(&file).unwrap();
+    fs::write(&file, bytes).unwrap();
+    let report = warm_equals_cold(root, &at(NOW));
+    assert_eq!(report.parsed, 0, "keyed by the text, not the file's times");
+}
+
+#[test]
+fn a_removed_and_an_added_file_reach_the_site() {
+    let site = site_copy();
+    let root = site.path();
+    build_site(root, &at(NOW)).unwrap();
+    let folder = root.join("content/opportunities");
+    fs::remove_file(folder.join("air-quality-alerts.md")).unwrap();
+    fs::copy(folder.join(format!("{SLUG}.md")), folder.join("a-copy.md")).unwrap();
+    let report = warm_equals_cold(root, &at(NOW));
+    assert_eq!(report.parsed, 1, "only the new file: {report:?}");
+    assert!(
+        !root
+            .join("public/opportunities/air-quality-alerts")
+            .exists()
+    );
+    assert!(
+        root.join("public/opportunities/a-copy/index.html")
+            .is_file()
+    );
+    // The removed file is gone from the cache, the new one is in it.
+    let cache = fs::read_to_string(root.join(PARSE_CACHE)).unwrap();
+    assert!(!cache.contains("air-quality-alerts.md") && cache.contains("a-copy.md"));
+    assert_eq!(build_site(root, &at(NOW)).unwrap().parsed, 0);
+}
+
+#[test]
+fn a_corrupt_or_foreign_parse_cache_or_a_changed_site_yaml_means_parsing_all() {
+    let site = site_copy();
+    let root = site.path();
+    build_site(root, &at(NOW)).unwrap();
+    let all = opportunity_files(root);
+    let cache = root.join(PARSE_CACHE);
+    let good = fs::read_to_string(&cache).unwrap();
+
+    fs::write(&cache, &good[..good.len() / 2]).unwrap();
+    assert_eq!(warm_equals_cold(root, &at(NOW)).parsed, all, "cut off");
+
+    // Written by another site-gen: the code digest differs.
+    let json: serde_json::Value = serde_json::from_str(&good).unwrap();
+    let code = json["code"].as_str().unwrap().to_owned();
+    let other = if code.starts_with('0') { "1" } else { "0" };
+    fs::write(
+        &cache,
+        good.replacen(&code, &format!("{other}{}", &code[1..]), 1),
+    )
+    .unwrap();
+    assert_eq!(
+        warm_equals_cold(root, &at(NOW)).parsed,
+        all,
+        "another site-gen's cache"
+    );
+
+    edit(
+        root,
+        "content/site.yaml",
+        "terms_version: \"2026-06\"",
+        "terms_version: \"2026-12\"",
+    );
+    assert_eq!(warm_equals_cold(root, &at(NOW)).parsed, all, "site.yaml");
+    assert_eq!(warm_equals_cold(root, &at(NOW)).parsed, 0);
+}
+
+#[test]
+fn a_broken_file_is_explained_with_its_line_even_with_a_cache() {
+    let site = site_copy();
+    let root = site.path();
+    build_site(root, &at(NOW)).unwrap();
+    let file = "content/opportunities/wildfire-map-tiles.md";
+    edit(root, file, "reward: ", "reward: \"lots\"\nold_reward: ");
+    let line = fs::read_to_string(root.join(file))
+        .unwrap()
+        .lines()
+        .position(|l| l.starts_with("reward: \"lots\""))
+        .unwrap()
+        + 1;
+    let expect = |diagnostics: &site_gen::content::diagnostics::Diagnostics| {
+        let found: Vec<_> = diagnostics
+            .0
+            .iter()
+            .map(|d| (d.file.clone(), d.line))
+            .collect();
+        assert!(
+            found.contains(&(PathBuf::from(file), line)),
+            "{found:?} lacks {file}:{line}"
+        );
+    };
+    match build_site(root, &at(NOW)) {
+        Err(site_gen::render::BuildError::Content(diagnostics)) => expect(&diagnostics),
+        other => panic!("the build must refuse the file: {other:?}"),
+    }
+    // `site-gen check` reads the same way.
+    let checked = site_gen::content::load(root).unwrap_err();
+    expect(&checked);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_site-gen"))
+        .args(["check", "--root"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains(&format!("{file}:{line}")), "{stderr}");
+}

@@ -22,6 +22,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Where the cache is kept, relative to the site root.
 pub const FILE: &str = ".local/content-cache.json";
@@ -56,6 +57,8 @@ pub struct ParseCache {
     previous: HashMap<PathBuf, Entry>,
     /// Files this build read: their entries (`None` when reused from `previous`).
     current: Mutex<HashMap<PathBuf, Option<Entry>>>,
+    /// Files this build parsed.
+    parsed: AtomicUsize,
 }
 
 impl ParseCache {
@@ -79,7 +82,13 @@ impl ParseCache {
             binding,
             previous,
             current: Mutex::default(),
+            parsed: AtomicUsize::new(0),
         }
+    }
+
+    /// How many opportunity files were parsed and validated, not taken from the cache.
+    pub fn parsed(&self) -> usize {
+        self.parsed.load(Ordering::Relaxed)
     }
 
     /// The opportunity in `file` (relative to the site root) with the given `text`: from the
@@ -105,6 +114,7 @@ impl ParseCache {
                 problems: Vec::new(),
             };
         }
+        self.parsed.fetch_add(1, Ordering::Relaxed);
         let read = parse();
         if let Some(page) = read.page.as_ref().filter(|_| read.problems.is_empty()) {
             let entry = Entry {

@@ -103,6 +103,10 @@ pub struct BuildReport {
     /// Pages (and open contracting data files) whose inputs had not changed since the previous
     /// build, left as they were without being rendered (see [`cache`]).
     pub reused: usize,
+    /// Opportunity files parsed and validated; the others were unchanged since the previous
+    /// build and taken from its parse cache ([`content::parse_cache`]). 0 when the content was
+    /// loaded before the build ([`build_content`]).
+    pub parsed: usize,
     /// The public folder.
     pub public_dir: PathBuf,
     /// The private registry file.
@@ -154,6 +158,7 @@ pub fn build_site(root: &Path, options: &BuildOptions) -> Result<BuildReport, Bu
     let content =
         content::load_cached(root, options.load_options(), &parsed).map_err(BuildError::Content)?;
     let mut report = build_content(root, &content, options)?;
+    report.parsed = parsed.parsed();
     if let Some(json) = parsed.into_json() {
         let file = root.join(parse_cache::FILE);
         cache::write_private(&file, &json).map_err(io_at(&file))?;
@@ -184,6 +189,7 @@ pub fn build_content(
         files,
         rendered,
         reused,
+        parsed: 0,
         public_dir: public,
         registry_path,
         elapsed: started.elapsed(),
