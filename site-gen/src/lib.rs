@@ -14,5 +14,4 @@
 pub mod cli;
 pub mod cmd;
 pub mod content;
-pub mod digest;
 pub mod render;

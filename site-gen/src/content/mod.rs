@@ -9,6 +9,7 @@ pub(crate) mod analyse;
 mod anchors;
 pub mod config;
 pub mod diagnostics;
+pub mod digest;
 mod front_matter;
 mod links;
 mod locate;

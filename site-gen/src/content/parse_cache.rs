@@ -9,9 +9,9 @@
 //! parsed again. It lives in `.local/content-cache.json`, outside `public/`; it holds owners'
 //! emails, as the content does, so `.local/` is readable by its owner only.
 
+use super::digest::{Digest, code};
 use super::links::LinkRef;
 use super::{OpportunityPage, Read, front_matter};
-use crate::digest::{Digest, code};
 use cwu_domain::Opportunity;
 use cwu_domain::money::Reward;
 use cwu_domain::opportunity::{Addendum, Contact, Criterion, Lifecycle};

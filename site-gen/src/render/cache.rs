@@ -31,7 +31,7 @@ pub const FILE: &str = ".local/build-cache.json";
 /// The format written; a file with another one is ignored.
 const FORMAT: u32 = 1;
 
-pub use crate::digest::{Digest, code};
+pub use crate::content::digest::{Digest, code};
 
 /// Builds a [`Key`] from the parts a page depends on, in order.
 pub struct Key(Xxh3);

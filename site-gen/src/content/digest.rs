@@ -1,4 +1,4 @@
-//! Fingerprints shared by the build's caches (the parse cache in [`crate::content`], the render
+//! Fingerprints shared by the build's caches (the parse cache in [`super::parse_cache`], the render
 //! cache in [`crate::render::cache`]): a 128-bit hash of bytes, and of this `site-gen` itself.
 
 use serde::{Deserialize, Serialize};
