@@ -154,10 +154,11 @@ fn io_at(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
 /// `root/private/registry.json`.
 pub fn build_site(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
-    let parsed = ParseCache::load(root);
+    // Both caches are single JSON files: read them side by side.
+    let (parsed, previous) = rayon::join(|| ParseCache::load(root), || previous_build(root));
     let content =
         content::load_cached(root, options.load_options(), &parsed).map_err(BuildError::Content)?;
-    let mut report = build_content(root, &content, options)?;
+    let mut report = build_with(root, &content, options, previous)?;
     report.parsed = parsed.parsed();
     if let Some(json) = parsed.into_json() {
         let file = root.join(parse_cache::FILE);
@@ -173,11 +174,26 @@ pub fn build_content(
     content: &Content,
     options: &BuildOptions,
 ) -> Result<BuildReport, BuildError> {
+    build_with(root, content, options, previous_build(root))
+}
+
+/// What the previous build left in `root/public/`, from its render cache.
+fn previous_build(root: &Path) -> cache::Entries {
+    cache::load(&root.join(cache::FILE), &root.join("public"))
+}
+
+/// [`build_content`] with the previous build's render cache already read.
+fn build_with(
+    root: &Path,
+    content: &Content,
+    options: &BuildOptions,
+    previous: cache::Entries,
+) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let site = Site::new(root, content, options)?;
     let public = root.join("public");
     let cache_file = root.join(cache::FILE);
-    let out = Output::with_cache(&public, cache::load(&cache_file, &public));
+    let out = Output::with_cache(&public, previous);
     let files = site.write_all(&out)?;
     out.remove_stale().map_err(io_at(&public))?;
     out.save_cache(&cache_file).map_err(io_at(&cache_file))?;

@@ -8,7 +8,6 @@
 //! back to compare.
 
 use super::cache::{self, Digest, Entries, Entry, Stat};
-use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -203,27 +202,33 @@ impl Output {
             return Ok(0);
         }
         let written = self.lock();
-        let keep: HashSet<&Path> = written.keys().map(PathBuf::as_path).collect();
-        remove_unlisted(&self.dir, &keep)
+        remove_unlisted(&self.dir, &written).map(|(removed, _)| removed)
     }
 }
 
-fn remove_unlisted(dir: &Path, keep: &HashSet<&Path>) -> io::Result<usize> {
-    let mut removed = 0;
+/// Deletes the files under `dir` that `keep` does not list, and the folders that leaves empty;
+/// returns how many files went and how many entries are left in `dir`.
+fn remove_unlisted(dir: &Path, keep: &Entries) -> io::Result<(usize, usize)> {
+    let (mut removed, mut left) = (0, 0);
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let path = entry.path();
         if entry.file_type()?.is_dir() {
-            removed += remove_unlisted(&path, keep)?;
-            if fs::read_dir(&path)?.next().is_none() {
+            let (gone, inside) = remove_unlisted(&path, keep)?;
+            removed += gone;
+            if inside == 0 {
                 fs::remove_dir(&path)?;
+            } else {
+                left += 1;
             }
-        } else if !keep.contains(path.as_path()) {
+        } else if keep.contains_key(&path) {
+            left += 1;
+        } else {
             fs::remove_file(&path)?;
             removed += 1;
         }
     }
-    Ok(removed)
+    Ok((removed, left))
 }
 
 /// Writes `bytes` to `path` unless it already holds exactly them; a changed file is replaced
