@@ -195,9 +195,13 @@ fn build_with(
     let cache_file = root.join(cache::FILE);
     let out = Output::with_cache(&public, previous);
     let files = site.write_all(&out)?;
-    out.remove_stale().map_err(io_at(&public))?;
-    out.save_cache(&cache_file).map_err(io_at(&cache_file))?;
-    let registry_path = site.write_registry()?;
+    let (stale, (saved, registry_path)) = rayon::join(
+        || out.remove_stale(),
+        || rayon::join(|| out.save_cache(&cache_file), || site.write_registry()),
+    );
+    stale.map_err(io_at(&public))?;
+    saved.map_err(io_at(&cache_file))?;
+    let registry_path = registry_path?;
     let (rendered, reused) = out.pages();
     Ok(BuildReport {
         opportunities: site.opportunities.len(),

@@ -11,7 +11,7 @@ use super::cache::{self, Digest, Entries, Entry, Stat};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::RwLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 thread_local! {
@@ -27,7 +27,7 @@ pub struct Output {
     previous: Entries,
     /// Every file written or confirmed unchanged, for [`Output::remove_stale`] and the next
     /// build's cache.
-    written: Mutex<Entries>,
+    written: RwLock<Entries>,
     /// Files rendered and files reused by [`Output::write_keyed`].
     rendered: AtomicUsize,
     reused: AtomicUsize,
@@ -49,7 +49,7 @@ impl Output {
         Output {
             dir,
             previous,
-            written: Mutex::new(Entries::new()),
+            written: RwLock::new(Entries::new()),
             rendered: AtomicUsize::new(0),
             reused: AtomicUsize::new(0),
             fresh,
@@ -66,12 +66,21 @@ impl Output {
 
     /// Saves what this build wrote as the next build's cache in `file`.
     pub fn save_cache(&self, file: &Path) -> io::Result<()> {
-        cache::save(file, &self.dir, &self.lock())
+        cache::save(file, &self.dir, &self.read())
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
+    fn record(&self, path: PathBuf, entry: Entry) {
         self.written
-            .lock()
+            .write()
+            .expect("no panics while holding the lock")
+            .insert(path, entry);
+    }
+
+    /// Every file written or confirmed so far (saving the cache and removing stale files can
+    /// read them side by side).
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Entries> {
+        self.written
+            .read()
             .expect("no panics while holding the lock")
     }
 
@@ -118,7 +127,7 @@ impl Output {
         let path = self.path_for(url);
         if let Some(entry) = self.unchanged(&path).filter(|e| e.key == Some(key)) {
             self.reused.fetch_add(1, Ordering::Relaxed);
-            self.lock().insert(path.clone(), entry);
+            self.record(path.clone(), entry);
             return Ok(path);
         }
         self.rendered.fetch_add(1, Ordering::Relaxed);
@@ -153,7 +162,7 @@ impl Output {
             bytes: digest,
             stat,
         };
-        self.lock().insert(path.clone(), entry);
+        self.record(path.clone(), entry);
         Ok(path)
     }
 
@@ -201,7 +210,7 @@ impl Output {
         if self.fresh {
             return Ok(0);
         }
-        let written = self.lock();
+        let written = self.read();
         remove_unlisted(&self.dir, &written).map(|(removed, _)| removed)
     }
 }
