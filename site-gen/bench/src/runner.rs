@@ -145,7 +145,9 @@ fn cold_build(
             cmd
         }
     };
-    for dir in ["public", "private", "resources"] {
+    // `.local` holds site-gen's warm-rebuild caches (parsed content, rendered pages), as
+    // `resources` holds Hugo's: a cold build starts without them, as on a fresh checkout.
+    for dir in ["public", "private", "resources", ".local"] {
         match emptied {
             Emptied::MovedAside => trash.set_aside(&root.join(dir))?,
             Emptied::JustDeleted => remove(&root.join(dir))?,
