@@ -90,13 +90,13 @@ fn html(root: &Path) -> usize {
         .count()
 }
 
-/// The files built from a cache key, what `rendered + reused` counts: HTML pages and open
-/// contracting data.
+/// The files built from a cache key, what `rendered + reused` counts: HTML pages, open
+/// contracting data and calendars.
 fn pages(root: &Path) -> usize {
     files(&root.join("public"))
         .iter()
         .filter(|p| {
-            p.extension().is_some_and(|e| e == "html")
+            p.extension().is_some_and(|e| e == "html" || e == "ics")
                 || p.ends_with("ocds.json")
                 || p.ends_with("ocds/releases.json")
         })
@@ -235,6 +235,40 @@ fn a_recorded_outcome_reaches_the_page() {
     let page =
         fs::read_to_string(root.join(format!("public/opportunities/{SLUG}/index.html"))).unwrap();
     assert!(page.contains("Awarded to"), "{page}");
+}
+
+#[test]
+fn a_change_no_card_shows_renders_the_files_that_show_it() {
+    let site = site_copy();
+    let root = site.path();
+    build_site(root, &at(NOW)).unwrap();
+    // No card shows the repository: no list is rendered again. Its page is, and the files
+    // keyed on every field of the opportunity: its open contracting data and calendar, and the
+    // site's.
+    edit(
+        root,
+        "content/opportunities/wildfire-map-tiles.md",
+        "repository: \"https://github.com/bcgov-example/wildfire-tiles\"",
+        "repository: \"https://github.com/bcgov-example/wildfire-vector-tiles\"",
+    );
+    let report = warm_equals_cold(root, &at(NOW));
+    assert_eq!(report.rendered, 5, "{report:?}");
+    let page = fs::read_to_string(root.join("public/opportunities/wildfire-map-tiles/index.html"))
+        .unwrap();
+    assert!(page.contains("wildfire-vector-tiles"));
+
+    // Each fact of an outcome reaches the opportunity's own calendar.
+    let calendar = root.join(format!("public/opportunities/{SLUG}/deadline.ics"));
+    record(root, &outcome(true, false));
+    warm_equals_cold(root, &at(NOW));
+    assert!(!fs::read_to_string(&calendar).unwrap().contains("Paid"));
+    record(root, &outcome(true, true));
+    warm_equals_cold(root, &at(NOW));
+    assert!(
+        fs::read_to_string(&calendar)
+            .unwrap()
+            .contains("SUMMARY:Paid")
+    );
 }
 
 #[test]

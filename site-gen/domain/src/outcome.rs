@@ -31,7 +31,7 @@ pub struct Outcomes {
 }
 
 /// One opportunity's public outcome.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Outcome {
     /// The award.
@@ -45,7 +45,7 @@ pub struct Outcome {
 }
 
 /// Who was awarded the work, when, for how much.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Awarded {
     /// The successful proponent's legal name, as in their proposal.
@@ -60,7 +60,7 @@ pub struct Awarded {
 }
 
 /// The work accepted: the acceptance criteria were met.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Accepted {
     /// When it was accepted.
@@ -70,7 +70,7 @@ pub struct Accepted {
 }
 
 /// The payment made.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Paid {
     /// When it was paid.

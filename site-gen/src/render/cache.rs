@@ -3,8 +3,9 @@
 //!
 //! Each file written gets an entry: the [`Digest`] of its bytes, the file's size, modification
 //! time and inode as the build left them, and for pages (the expensive files: Markdown,
-//! highlighting, Tera) a key of everything the page depends on (its source, the theme's
-//! templates, `site.yaml`, the clock-derived values it shows, this `site-gen`). On the next build
+//! highlighting, Tera), open contracting data and calendars a key of everything the file depends
+//! on (its source, the theme's templates, `site.yaml`, the clock-derived values it shows, this
+//! `site-gen`). On the next build
 //! a page whose key is the same and whose file is still the one the cache describes is neither
 //! rendered nor compared ([`super::output::Output::write_keyed`]); any other file is rendered
 //! (cheap) and written only when its bytes changed, and when the cache knows them the old file is
@@ -20,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
 use std::fs;
+use std::hash::{Hash, Hasher};
 use std::io;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -67,10 +69,10 @@ impl Key {
         self
     }
 
-    /// Adds `value` as JSON (views: no hash maps, so the same value gives the same text).
-    pub fn json(&mut self, value: &(impl Serialize + ?Sized)) -> &mut Self {
-        serde_json::to_writer(FeedIo(&mut self.0), value).expect("views serialise");
-        self.0.update(&[0xff]);
+    /// Adds `value` as its [`Hash`] implementation feeds it: every field (derived), lengths and
+    /// ends of strings marked, and far cheaper than formatting it as text.
+    pub fn hash(&mut self, value: &(impl Hash + ?Sized)) -> &mut Self {
+        value.hash(&mut Feed(&mut self.0));
         self
     }
 
@@ -89,16 +91,13 @@ impl fmt::Write for Feed<'_> {
     }
 }
 
-struct FeedIo<'a>(&'a mut Xxh3);
-
-impl io::Write for FeedIo<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
+impl Hasher for Feed<'_> {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
     }
 
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
+    fn finish(&self) -> u64 {
+        self.0.digest()
     }
 }
 
@@ -222,6 +221,13 @@ mod tests {
         assert_ne!(
             Key::new("k").debug(&("a", 1)).finish(),
             Key::new("k").debug(&("a", 2)).finish()
+        );
+        let hashed = |a: &str, b: &str| Key::new("k").hash(&(a, b)).finish();
+        assert_eq!(hashed("ab", "c"), hashed("ab", "c"));
+        assert_ne!(hashed("ab", "c"), hashed("a", "bc"));
+        assert_ne!(
+            Key::new("k").hash(&[1u8, 2][..]).hash(&[3u8][..]).finish(),
+            Key::new("k").hash(&[1u8][..]).hash(&[2u8, 3][..]).finish()
         );
     }
 

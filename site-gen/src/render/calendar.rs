@@ -14,6 +14,7 @@
 //! was last revised, which is the opportunity's publication or its newest addendum for the
 //! deadline, and the day it was recorded for an outcome fact.
 
+use super::cache::{Digest, Key};
 use super::feeds::outcome_facts;
 use cwu_domain::{Opportunity, urls, when};
 use jiff::Timestamp;
@@ -41,7 +42,8 @@ const VTIMEZONE: &[&str] = &[
     "END:VTIMEZONE",
 ];
 
-/// The calendar's name and where its events link to.
+/// The calendar's name and where its events link to. (A new field goes into [`Calendar::key`]
+/// too.)
 #[derive(Debug, Clone)]
 pub struct Calendar<'a> {
     /// Calendar name, e.g. "Code With Us proposal deadlines".
@@ -56,6 +58,32 @@ pub struct Calendar<'a> {
     /// Give times in UTC instead of Vancouver local time with its VTIMEZONE (an opportunity's
     /// own calendar: the zone rules would be a third of each file).
     pub utc: bool,
+}
+
+impl Calendar<'_> {
+    /// The build cache's key of this calendar of `opportunities` (each with a digest of every
+    /// field of it, and its date as [`write_ics`] takes it): the clock counts only through
+    /// which deadlines get a reminder.
+    pub fn key<'a>(
+        &self,
+        opportunities: impl IntoIterator<Item = (Digest, (&'a Opportunity, Timestamp))>,
+    ) -> Digest {
+        let mut key = Key::new("calendar");
+        key.str(self.name)
+            .str(self.base_url)
+            .hash(&(self.reminder, self.utc));
+        for (digest, (opportunity, public_since)) in opportunities {
+            key.digest(digest)
+                .hash(&public_since)
+                .hash(&self.reminds(opportunity));
+        }
+        key.finish()
+    }
+
+    /// Whether the deadline of `opportunity` gets a reminder: while it is still ahead.
+    fn reminds(&self, opportunity: &Opportunity) -> bool {
+        self.reminder && opportunity.proposal_deadline > self.now
+    }
 }
 
 /// When the deadline event of `opportunity`, public since `public_since` (its feed item's
@@ -129,7 +157,7 @@ pub fn write_ics<'a>(
         ))?;
         line(&format!("URL:{url}"))?;
         line("TRANSP:TRANSPARENT")?;
-        if calendar.reminder && opportunity.proposal_deadline > calendar.now {
+        if calendar.reminds(opportunity) {
             line("BEGIN:VALARM")?;
             line("ACTION:DISPLAY")?;
             line(&format!(

@@ -47,6 +47,7 @@ use output::Output;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::hash::Hash;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -98,10 +99,10 @@ pub struct BuildReport {
     pub wiki_pages: usize,
     /// Every file written under `public/`.
     pub files: usize,
-    /// Pages (and open contracting data files) rendered by this build.
+    /// Pages, open contracting data files and calendars rendered by this build.
     pub rendered: usize,
-    /// Pages (and open contracting data files) whose inputs had not changed since the previous
-    /// build, left as they were without being rendered (see [`cache`]).
+    /// Pages, open contracting data files and calendars whose inputs had not changed since the
+    /// previous build, left as they were without being rendered (see [`cache`]).
     pub reused: usize,
     /// Opportunity files parsed and validated; the others were unchanged since the previous
     /// build and taken from its parse cache ([`content::parse_cache`]). 0 when the content was
@@ -217,7 +218,7 @@ fn build_with(
 }
 
 /// The page-level values every template gets as `page`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Hash, Serialize)]
 struct PageMeta<'a> {
     /// The `<title>` and `<h1>`.
     title: &'a str,
@@ -248,10 +249,10 @@ enum Listing {
 }
 
 impl Listing {
-    fn insert(&mut self, name: &'static str, value: &(impl Serialize + ?Sized)) {
+    fn insert(&mut self, name: &'static str, value: &(impl Serialize + Hash + ?Sized)) {
         match self {
             Listing::Key(key) => {
-                key.str(name).json(value);
+                key.str(name).hash(value);
             }
             Listing::Context(context) => context.insert(name, value),
         }
@@ -259,11 +260,23 @@ impl Listing {
 }
 
 /// A skill on the board: its pages, feed and how many opportunities ask for it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 struct SkillSummary {
     #[serde(flatten)]
     skill: SkillView,
     count: usize,
+}
+
+/// An opportunity being built.
+struct Built<'c> {
+    page: &'c OpportunityPage,
+    /// Its status at the build's now.
+    status: Status,
+    /// Its card: the index in [`Site::cards`].
+    card: usize,
+    /// The opportunity, every field of it (what its open contracting data and calendar are
+    /// made from, besides the clock): part of the build cache's keys of its files.
+    digest: Digest,
 }
 
 /// A prepared build: templates parsed, cards and navigation computed, nothing written yet.
@@ -274,8 +287,8 @@ pub struct Site<'c> {
     templates: Templates,
     highlighter: Highlighter,
     site: SiteView,
-    /// The opportunities to build (drafts only with `--drafts`), with their status.
-    opportunities: Vec<(&'c OpportunityPage, Status)>,
+    /// The opportunities to build (drafts only with `--drafts`).
+    opportunities: Vec<Built<'c>>,
     /// Cards of those opportunities, in board order.
     cards: Vec<Card>,
     /// Wiki pages in sidebar order.
@@ -303,20 +316,31 @@ impl<'c> Site<'c> {
         // it included) and the rest of `site.yaml` (the form's action, the terms' version…).
         let pages_key = Key::new("site")
             .digest(templates.digest())
-            .json(&site)
+            .hash(&site)
             .debug(&content.config)
             .finish();
-        let opportunities: Vec<_> = content
+        let mut opportunities: Vec<Built> = content
             .opportunities
-            .iter()
-            .map(|page| (page, page.opportunity.status_at(options.now)))
-            .filter(|(_, status)| options.drafts || *status != Status::Draft)
-            .collect();
-        let mut cards: Vec<Card> = opportunities
             .par_iter()
-            .map(|(page, _)| Card::new(&page.opportunity, options.now))
+            .map(|page| Built {
+                page,
+                status: page.opportunity.status_at(options.now),
+                card: 0,
+                digest: Key::new("opportunity").hash(&page.opportunity).finish(),
+            })
+            .filter(|built| options.drafts || built.status != Status::Draft)
             .collect();
-        cards.sort_by(Card::board_order);
+        // Cards in board order, each opportunity told where its card is.
+        let mut numbered: Vec<(usize, Card)> = opportunities
+            .par_iter()
+            .enumerate()
+            .map(|(i, built)| (i, Card::new(&built.page.opportunity, options.now)))
+            .collect();
+        numbered.sort_by(|(_, a), (_, b)| Card::board_order(a, b));
+        for (position, (i, _)) in numbered.iter().enumerate() {
+            opportunities[*i].card = position;
+        }
+        let cards: Vec<Card> = numbered.into_iter().map(|(_, card)| card).collect();
         let mut wiki: Vec<&WikiPage> = content.wiki.iter().collect();
         wiki.sort_by(|a, b| {
             (a.path != "index", a.weight, &a.title, &a.path).cmp(&(
@@ -330,8 +354,8 @@ impl<'c> Site<'c> {
         let public = root.join("public");
         let announced: Vec<&cwu_domain::Opportunity> = opportunities
             .iter()
-            .filter(|(_, status)| *status != Status::Draft)
-            .map(|(page, _)| &page.opportunity)
+            .filter(|built| built.status != Status::Draft)
+            .map(|built| &built.page.opportunity)
             .collect();
         let announced_skills: Vec<(String, String)> = announced
             .iter()
@@ -411,72 +435,73 @@ impl<'c> Site<'c> {
     pub fn write_opportunities(&self, out: &Output) -> Result<usize, BuildError> {
         self.opportunities
             .par_iter()
-            .map(|(page, _)| self.write_opportunity_page(out, page).map(|_| 2))
+            .map(|built| self.write_opportunity_page(out, built).map(|_| 2))
             .sum()
     }
 
     /// Writes the page of the opportunity `slug` (after it changed); `false` if it is not built.
     pub fn write_opportunity(&self, out: &Output, slug: &str) -> Result<bool, BuildError> {
         match self.find_opportunity(slug) {
-            Some(page) => self.write_opportunity_page(out, page).map(|_| true),
+            Some(built) => self.write_opportunity_page(out, built).map(|_| true),
             None => Ok(false),
         }
     }
 
     /// The HTML of the opportunity `slug`'s page, if it is built.
     pub fn render_opportunity(&self, slug: &str) -> Result<Option<String>, BuildError> {
-        let Some(page) = self.find_opportunity(slug) else {
+        let Some(built) = self.find_opportunity(slug) else {
             return Ok(None);
         };
         let mut html = Vec::new();
-        self.render_opportunity_to(page, &mut html)?;
+        self.render_opportunity_to(built.page, &mut html)?;
         Ok(Some(
             String::from_utf8(html).expect("templates produce UTF-8"),
         ))
     }
 
-    fn find_opportunity(&self, slug: &str) -> Option<&'c OpportunityPage> {
+    fn find_opportunity(&self, slug: &str) -> Option<&Built<'c>> {
         self.opportunities
             .iter()
-            .find(|(page, _)| page.opportunity.slug == slug)
-            .map(|(page, _)| *page)
+            .find(|built| built.page.opportunity.slug == slug)
     }
 
     /// Writes the page of one opportunity and its open contracting data.
-    fn write_opportunity_page(
-        &self,
-        out: &Output,
-        page: &OpportunityPage,
-    ) -> Result<(), BuildError> {
+    fn write_opportunity_page(&self, out: &Output, built: &Built) -> Result<(), BuildError> {
+        let page = built.page;
         let slug = &page.opportunity.slug;
-        let mut view = OpportunityView::unrendered(page, self.options.now);
-        // The view holds everything the page shows but the rendered Markdown: that comes from
-        // the description and the addenda's text.
+        let card = &self.cards[built.card];
+        // The page shows its card (all it shows of the clock) and what the opportunity and its
+        // description say (see `OpportunityView::unrendered`).
         let key = self
             .page_key(OPPORTUNITY_TEMPLATE)
-            .json(&view)
+            .hash(card)
+            .digest(built.digest)
             .str(&page.body)
-            .debug(&page.opportunity.addenda)
             .finish();
         out.write_keyed(&urls::opportunity(slug), key, |w| {
+            let mut view = OpportunityView::unrendered(page, card.clone());
             view.render_markdown(page, &self.highlighter);
             self.render_view_to(page, &view, w)
         })?;
         let path = urls::opportunity_ocds(slug);
         let process = self.process(&page.opportunity);
-        let key = self.ocds_key([process]);
+        let key = self.ocds_key([(built.digest, process)]);
         out.write_keyed(&path, key, |w| {
             ocds::write_package(&self.publisher(), &path, [process], w)
         })?;
         Ok(())
     }
 
-    /// The build cache's key of a release package of `processes`: it shows nothing else.
-    fn ocds_key<'o>(&self, processes: impl IntoIterator<Item = ocds::Process<'o>>) -> Digest {
+    /// The build cache's key of a release package of `processes` (each with its opportunity's
+    /// [`Built::digest`]): it shows nothing else.
+    fn ocds_key<'o>(
+        &self,
+        processes: impl IntoIterator<Item = (Digest, ocds::Process<'o>)>,
+    ) -> Digest {
         let mut key = Key::new("ocds");
         key.debug(&self.publisher());
-        for (opportunity, tendered) in processes {
-            key.debug(opportunity).debug(&tendered);
+        for (digest, (_, tendered)) in processes {
+            key.digest(digest).hash(&tendered);
         }
         key.finish()
     }
@@ -500,10 +525,11 @@ impl<'c> Site<'c> {
     fn write_ocds(&self, out: &Output) -> Result<usize, BuildError> {
         let processes = || {
             self.announced()
-                .map(|(page, _)| self.process(&page.opportunity))
+                .map(|built| (built.digest, self.process(&built.page.opportunity)))
         };
         out.write_keyed(urls::OCDS_RELEASES, self.ocds_key(processes()), |w| {
-            ocds::write_package(&self.publisher(), urls::OCDS_RELEASES, processes(), w)
+            let processes = processes().map(|(_, process)| process);
+            ocds::write_package(&self.publisher(), urls::OCDS_RELEASES, processes, w)
         })?;
         Ok(1)
     }
@@ -583,7 +609,7 @@ impl<'c> Site<'c> {
         let key = self
             .page_key(WIKI_TEMPLATE)
             .debug(page)
-            .json(&self.wiki_nav)
+            .hash(&self.wiki_nav)
             .finish();
         out.write_keyed(&page.url, key, |w| self.render_wiki_to(page, w))
     }
@@ -774,17 +800,18 @@ impl<'c> Site<'c> {
     }
 
     /// Public, non-draft opportunities: what feeds and the calendar announce.
-    fn announced(&self) -> impl Iterator<Item = &(&'c OpportunityPage, Status)> {
+    fn announced(&self) -> impl Iterator<Item = &Built<'c>> {
         self.opportunities
             .iter()
-            .filter(|(_, status)| *status != Status::Draft)
+            .filter(|built| built.status != Status::Draft)
     }
 
     fn write_feeds(&self, out: &Output, skills: &[SkillSummary]) -> Result<usize, BuildError> {
         let base = &self.site.base_url;
         let mut items: Vec<feeds::FeedItem> = self
             .announced()
-            .flat_map(|(page, _)| {
+            .map(|built| built.page)
+            .flat_map(|page| {
                 feeds::items(
                     &page.opportunity,
                     self.options.now,
@@ -860,10 +887,10 @@ impl<'c> Site<'c> {
     fn write_calendar(&self, out: &Output) -> Result<usize, BuildError> {
         let mut open: Vec<_> = self
             .announced()
-            .filter(|(_, status)| status.accepts_proposals())
-            .map(|(page, _)| self.process(&page.opportunity))
+            .filter(|built| built.status.accepts_proposals())
+            .map(|built| (built.digest, self.process(&built.page.opportunity)))
             .collect();
-        open.sort_by(|(a, _), (b, _)| {
+        open.sort_by(|(_, (a, _)), (_, (b, _))| {
             (a.proposal_deadline, &a.slug).cmp(&(b.proposal_deadline, &b.slug))
         });
         let name = format!("{}: proposal deadlines", self.site.title);
@@ -874,20 +901,21 @@ impl<'c> Site<'c> {
             reminder: false,
             utc: false,
         };
-        out.write_with(urls::CALENDAR, |w| {
-            calendar::write_ics(&calendar, open.iter().copied(), w)
+        out.write_keyed(urls::CALENDAR, calendar.key(open.iter().copied()), |w| {
+            calendar::write_ics(&calendar, open.iter().map(|&(_, process)| process), w)
         })?;
         // Each open opportunity's own deadline, with a reminder the day before; each awarded
         // one's deadline and outcome.
         let own: Vec<_> = self
             .announced()
-            .filter(|(page, status)| {
-                status.accepts_proposals() || page.opportunity.outcome.is_some()
+            .filter(|built| {
+                built.status.accepts_proposals() || built.page.opportunity.outcome.is_some()
             })
-            .map(|(page, _)| self.process(&page.opportunity))
+            .map(|built| (built.digest, self.process(&built.page.opportunity)))
             .collect();
         own.par_iter()
-            .map(|&(opportunity, public_since)| {
+            .map(|&(digest, process)| {
+                let opportunity = process.0;
                 let name = format!("{}: {}", self.site.title, opportunity.title);
                 let calendar = calendar::Calendar {
                     name: &name,
@@ -895,8 +923,9 @@ impl<'c> Site<'c> {
                     utc: true,
                     ..calendar.clone()
                 };
-                out.write_with(&urls::opportunity_calendar(&opportunity.slug), |w| {
-                    calendar::write_ics(&calendar, [(opportunity, public_since)], w)
+                let path = urls::opportunity_calendar(&opportunity.slug);
+                out.write_keyed(&path, calendar.key([(digest, process)]), |w| {
+                    calendar::write_ics(&calendar, [process], w)
                 })?;
                 Ok::<_, BuildError>(1)
             })
@@ -1003,7 +1032,7 @@ fn status_options(cards: &[Card]) -> Vec<StatusOption> {
 }
 
 /// A status in the board's filter.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Hash, Serialize)]
 struct StatusOption {
     id: &'static str,
     label: &'static str,

@@ -24,7 +24,7 @@ pub struct ListPage<'a> {
 }
 
 /// The links between the pages of a list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct Pager {
     /// The current page, from 1.
     pub number: usize,
@@ -39,7 +39,7 @@ pub struct Pager {
 }
 
 /// A numbered link in the pager.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct PageLink {
     /// The page number.
     pub number: usize,
@@ -50,7 +50,7 @@ pub struct PageLink {
 }
 
 /// Where a status's cards start in a list: the board's "jump to a status" links.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct StatusJump {
     /// Status label.
     pub label: &'static str,

@@ -16,7 +16,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 /// Site-wide values every template gets as `site`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct SiteView {
     /// Title as written.
     pub title: String,
@@ -62,7 +62,7 @@ impl SiteView {
 }
 
 /// A skill with the slug of its pages and feed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct SkillView {
     /// The skill as written.
     pub name: String,
@@ -81,7 +81,7 @@ impl SkillView {
 }
 
 /// A small summary of one opportunity for lists (board, home, skill pages).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct Card {
     /// The slug used in URLs.
     pub slug: String,
@@ -167,7 +167,7 @@ pub fn iso(instant: Timestamp) -> String {
 }
 
 /// A date shown to readers with its machine-readable form.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct DateView {
     /// `March 12, 2027`.
     pub text: String,
@@ -185,7 +185,7 @@ impl DateView {
 }
 
 /// The public outcome of an opportunity, as pages, cards and feeds show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct OutcomeView {
     /// Who was awarded the work.
     pub proponent: String,
@@ -204,7 +204,7 @@ pub struct OutcomeView {
 }
 
 /// The acceptance of the work.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct AcceptedView {
     /// When.
     pub date: DateView,
@@ -213,7 +213,7 @@ pub struct AcceptedView {
 }
 
 /// The payment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct PaidView {
     /// When.
     pub date: DateView,
@@ -318,17 +318,17 @@ pub struct OpportunityView {
 impl OpportunityView {
     /// The full view of `page` at `now`.
     pub fn new(page: &OpportunityPage, now: Timestamp, highlighter: &Highlighter) -> Self {
-        let mut view = OpportunityView::unrendered(page, now);
+        let mut view = OpportunityView::unrendered(page, Card::new(&page.opportunity, now));
         view.render_markdown(page, highlighter);
         view
     }
 
     /// The view with its Markdown not rendered yet (no description, table of contents or
-    /// addendum text): with the Markdown, everything the page shows, which is what the build
-    /// cache keys the page on. Everything that depends on `now` belongs here.
-    pub fn unrendered(page: &OpportunityPage, now: Timestamp) -> Self {
+    /// addendum text), from the page and its `card`. The clock reaches the view only through
+    /// the card (which is why it takes no `now`): the build cache keys the page on the card, the
+    /// opportunity and its description.
+    pub fn unrendered(page: &OpportunityPage, card: Card) -> Self {
         let o = &page.opportunity;
-        let card = Card::new(o, now);
         let addenda = addenda_order(o)
             .into_iter()
             .map(|i| AddendumView {
@@ -388,7 +388,7 @@ fn addenda_order(o: &Opportunity) -> Vec<usize> {
 }
 
 /// A wiki page link in the sidebar.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct WikiLink {
     /// Site-absolute URL.
     pub url: String,
@@ -414,7 +414,7 @@ impl WikiLink {
 }
 
 /// A group of cards under a heading (board sections per status).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct Section<'a> {
     /// Status id, also the section anchor.
     pub id: &'static str,

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// Where an opportunity is in its publishing life, as written in front matter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lifecycle {
     /// Not public yet; built only with `--drafts`.
@@ -18,7 +18,7 @@ pub enum Lifecycle {
 }
 
 /// A person to contact. The product owner's email is private: never render it publicly.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Contact {
     /// Full name, shown publicly.
     pub name: String,
@@ -27,7 +27,7 @@ pub struct Contact {
 }
 
 /// One scored criterion.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Criterion {
     /// What is scored.
     pub criterion: String,
@@ -36,7 +36,7 @@ pub struct Criterion {
 }
 
 /// A change published after the opportunity went out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Addendum {
     /// When it was published.
     pub date: Timestamp,
@@ -46,7 +46,7 @@ pub struct Addendum {
 
 /// A validated opportunity. Deliberately not `Serialize`: templates get purpose-built views so the
 /// owner's email cannot leak into public pages by accident.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[allow(missing_docs)]
 pub struct Opportunity {
     pub slug: String,
