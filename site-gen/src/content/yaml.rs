@@ -3,6 +3,7 @@
 
 use super::diagnostics::{Diagnostic, Kind};
 use super::locate::{locate, nth_key};
+use super::plain_yaml;
 use cwu_domain::{FieldPath, Problem};
 use serde::de::DeserializeOwned;
 use std::path::Path;
@@ -52,12 +53,13 @@ impl Yaml<'_> {
 
 pub use super::diagnostics::{MAX_PROBLEMS_PER_FILE, cap};
 
-/// The fast path: `T` straight from the text, or `None` when anything is wrong with it.
+/// The fast path: `T` straight from the text, or `None` when anything is wrong with it. Plain
+/// front matter is read without libyaml (see [`plain_yaml`]), to the same value.
 pub fn parse_fast<T: DeserializeOwned>(yaml: &Yaml) -> Option<T> {
     if too_deep(yaml).is_some() || super::anchors::anchor_or_alias(yaml).is_some() {
         return None;
     }
-    serde_yaml::from_str(yaml.text).ok()
+    plain_yaml::from_str(yaml.text).or_else(|| serde_yaml::from_str(yaml.text).ok())
 }
 
 /// A YAML syntax error at the parser's position, with a hint for the usual causes.
