@@ -24,6 +24,17 @@ pub fn markdown_links(markdown: &str, first_line: usize) -> Vec<LinkRef> {
     if !(markdown.contains("](/") || markdown.contains("]: /") || markdown.contains("](</")) {
         return Vec::new();
     }
+    match link_blocks(markdown) {
+        Some(blocks) => blocks
+            .into_iter()
+            .flat_map(|(line, text)| parse_links(text, first_line + line))
+            .collect(),
+        None => parse_links(markdown, first_line),
+    }
+}
+
+/// The links in `markdown` as pulldown-cmark finds them.
+fn parse_links(markdown: &str, first_line: usize) -> Vec<LinkRef> {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     let mut lines = LineCounter::new(markdown);
@@ -43,6 +54,65 @@ pub fn markdown_links(markdown: &str, first_line: usize) -> Vec<LinkRef> {
             _ => None,
         })
         .collect()
+}
+
+/// The parts of `markdown` that can hold a link, each with its first line (0-based), or `None`
+/// when the whole text must be parsed.
+///
+/// Parsing a whole description only for its few links cost as much as a third of rendering it.
+/// Without reference or footnote definitions (`]:`), every link is written `[text](dest)`, and
+/// a link's paragraph ends at a blank line. After a blank line, a line starting in the first
+/// column closes every open block (lists, quotes, indented code) and starts afresh, unless a
+/// fenced code block or an HTML block that blank lines do not end is still open: fences are
+/// tracked (and any fence not in the first column gives up), HTML blocks give up. So parsing
+/// each part between such lines that has a `](` finds exactly the links parsing the whole would.
+fn link_blocks(markdown: &str) -> Option<Vec<(usize, &str)>> {
+    if markdown.contains("]:") || markdown.contains('\r') {
+        return None;
+    }
+    let mut blocks = Vec::new();
+    let (mut start, mut start_line) = (0, 0);
+    let mut previous_blank = false;
+    // The open fence's character and length.
+    let mut fence: Option<(u8, usize)> = None;
+    let mut offset = 0;
+    for (index, line) in markdown.split_inclusive('\n').enumerate() {
+        let text = line.trim_end_matches('\n');
+        let indent = text.len() - text.trim_start_matches([' ', '\t']).len();
+        if text[indent..].starts_with('<') && indent < 4 {
+            return None;
+        }
+        let run = |c: u8| text.bytes().take_while(|b| *b == c).count();
+        match fence {
+            Some((c, length)) => {
+                if run(c) >= length && text[run(c)..].trim_matches([' ', '\t']).is_empty() {
+                    fence = None;
+                }
+            }
+            None => {
+                if previous_blank && indent == 0 && !text.is_empty() {
+                    blocks.push((start_line, &markdown[start..offset]));
+                    (start, start_line) = (offset, index);
+                }
+                for c in [b'`', b'~'] {
+                    let info = &text[run(c)..];
+                    if run(c) >= 3 && !(c == b'`' && info.contains('`')) {
+                        fence = Some((c, run(c)));
+                    }
+                }
+            }
+        }
+        // A fence anywhere but at the start of a line (indented, in a list or a quote).
+        let mut fences = text.match_indices("```").chain(text.match_indices("~~~"));
+        if fences.any(|(at, _)| at > 0) {
+            return None;
+        }
+        previous_blank = text.trim_matches([' ', '\t']).is_empty();
+        offset += line.len();
+    }
+    blocks.push((start_line, &markdown[start..]));
+    blocks.retain(|(_, text)| text.contains("]("));
+    Some(blocks)
 }
 
 /// Line and column of byte offsets, for offsets that mostly come in increasing order.
@@ -158,6 +228,116 @@ mod tests {
                 ("/wiki/faq/".into(), 16, 5),
             ]
         );
+    }
+
+    /// Random Markdown from lines that matter to its block structure and to links.
+    fn random_markdown(seed: &mut u64, lines: usize) -> String {
+        // Lines the split handles, and (rarer) lines that make it parse the whole text.
+        const LINES: &[&str] = &[
+            "",
+            "",
+            "",
+            "text [a](/x) more",
+            "plain words",
+            "## Heading [h](/h)",
+            "- item [b](/b)",
+            "  continued [c](/c)",
+            "1. one [o](/o)",
+            "> quote [q](/q)",
+            ">",
+            "    code [i](/i)",
+            "```",
+            "~~~",
+            "| a | b |",
+            "|---|---|",
+            "| [t](/t) | x |",
+            "[open](/open",
+            ")",
+            "***",
+            "---",
+            "===",
+            "`code [x](/no)`",
+            "`open [y](/y)",
+            "close`",
+            "*em [e](/e)*",
+            "[multi",
+            "line](/m)",
+            "\t[tab](/tab)",
+            "[^1] note",
+            "see [ref]",
+            "![img](/img.png)",
+            "[a]( /space)",
+            "[a](</angle>)",
+            "[x](/y \"t",
+            "itle\")",
+            "\\[esc](/esc)",
+            "[a](//proto)",
+            "é [u](/ü)",
+            "  - nested [n](/n)",
+            "[a](/a)[b](/b)",
+            "a <b>c</b> [d](/d)",
+        ];
+        const RARE: &[&str] = &[
+            "[^1]: foot [f](/f)",
+            "[ref]: /r",
+            "<div>",
+            "<pre>",
+            "</pre>",
+            "<!-- c",
+            "-->",
+            "- ```",
+            "  ```",
+            "> ```",
+            "text\r",
+            "```rust",
+            "````",
+            "``` a`b",
+        ];
+        let mut text = String::new();
+        for _ in 0..lines {
+            *seed ^= *seed << 13;
+            *seed ^= *seed >> 7;
+            *seed ^= *seed << 17;
+            let pick = (*seed >> 8) as usize;
+            let from = if *seed % 16 == 0 { RARE } else { LINES };
+            text.push_str(from[pick % from.len()]);
+            text.push('\n');
+        }
+        text
+    }
+
+    #[test]
+    fn parsing_only_the_blocks_with_links_finds_what_parsing_everything_finds() {
+        let (mut seed, mut split) = (0x2545_f491_4f6c_dd1d_u64, 0);
+        for n in 0..20_000 {
+            let markdown = random_markdown(&mut seed, 1 + n % 30);
+            let Some(blocks) = link_blocks(&markdown) else {
+                continue;
+            };
+            let parsed: usize = blocks.iter().map(|(_, text)| text.len()).sum();
+            split += usize::from(blocks.len() > 1 || parsed < markdown.len());
+            let found: Vec<LinkRef> = blocks
+                .into_iter()
+                .flat_map(|(line, text)| parse_links(text, 3 + line))
+                .collect();
+            assert_eq!(found, parse_links(&markdown, 3), "{markdown}");
+        }
+        assert!(split > 3_000, "only {split} texts were split");
+    }
+
+    #[test]
+    fn a_description_is_parsed_only_where_it_links() {
+        let md = "## Intro\n\nWords.\n\n```rust\nlet a = 1;\n\n[no](/code/)\n```\n\n- a\n- b\n\n\
+                  See [the FAQ](/wiki/faq/).\n\n| a | b |\n|---|---|\n";
+        let blocks = link_blocks(md).unwrap();
+        // The code block may not link, but only parsing tells.
+        let code = "```rust\nlet a = 1;\n\n[no](/code/)\n```\n\n";
+        assert_eq!(blocks, [(4, code), (13, "See [the FAQ](/wiki/faq/).\n\n")]);
+        assert_eq!(markdown_links(md, 5)[0].line, 18);
+        // Reference definitions, HTML blocks and indented fences: the whole text is parsed.
+        for whole in ["[a]: /x\n", "<pre>\n\n[a](/x)\n", "- ```\n\n[a](/x)\n"] {
+            assert_eq!(link_blocks(whole), None, "{whole}");
+        }
     }
 
     #[test]

@@ -21,7 +21,8 @@ use cwu_domain::outcome::Outcome;
 use cwu_domain::slug::slugify;
 use cwu_domain::{Opportunity, Reward, urls};
 use jiff::Timestamp;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::json;
 use std::io::{self, Write};
 
 /// The schema version the packages declare.
@@ -70,9 +71,11 @@ pub fn write_package<'a>(
     let mut first = true;
     for (opportunity, tendered) in processes {
         for release in releases(publisher, opportunity, tendered) {
-            let date = release["date"].as_str();
-            if let Some(date) = date.filter(|d| published.as_deref().is_none_or(|p| *d > p)) {
-                published = Some(date.to_owned());
+            if published
+                .as_deref()
+                .is_none_or(|p| release.date.as_str() > p)
+            {
+                published = Some(release.date.clone());
             }
             if !first {
                 out.write_all(b",")?;
@@ -90,193 +93,210 @@ pub fn write_package<'a>(
 pub const OPEN_DATA_PAGE: &str = "open-data";
 
 /// Every release of one process, oldest first.
-fn releases(publisher: &Publisher, o: &Opportunity, tendered: Timestamp) -> Vec<Value> {
+fn releases<'o>(
+    publisher: &Publisher,
+    o: &'o Opportunity,
+    tendered: Timestamp,
+) -> Vec<Release<'o>> {
     let ocid = ocid(publisher, o);
-    let buyer = party_ref(&buyer_id(o), &o.organization);
-    let release = |fact: &str, tag: &[&str], when: Timestamp, parties: Value, rest: Value| {
-        let mut release = json!({
-            "ocid": ocid,
-            "id": format!("{ocid}-{fact}"),
-            "date": date(when),
-            "tag": tag,
-            "initiationType": "tender",
-            "language": "en",
-            "buyer": buyer,
-            "parties": parties,
-        });
-        if let (Some(release), Value::Object(rest)) = (release.as_object_mut(), rest) {
-            release.extend(rest);
-        }
-        release
+    let buyer_id = buyer_id(o);
+    let buyer = PartyRef {
+        id: buyer_id.clone(),
+        name: &o.organization,
     };
-    let buyer_party = json!({
-        "id": buyer_id(o),
-        "name": o.organization,
-        "roles": ["buyer", "procuringEntity"],
-    });
-    let mut all = vec![release(
-        "tender",
-        &["tender"],
-        tendered,
-        json!([buyer_party]),
-        json!({ "tender": tender(publisher, o, tendered) }),
-    )];
+    let buyer_party = Party {
+        contact_point: None,
+        id: buyer_id,
+        name: &o.organization,
+        roles: &["buyer", "procuringEntity"],
+    };
+    let release = |fact: &str,
+                   tag: &'static [&'static str],
+                   when: Timestamp,
+                   parties: Vec<Party<'o>>| Release {
+        awards: None,
+        buyer: buyer.clone(),
+        contracts: None,
+        date: date(when),
+        id: format!("{ocid}-{fact}"),
+        initiation_type: "tender",
+        language: "en",
+        ocid: ocid.clone(),
+        parties,
+        tag,
+        tender: None,
+    };
+    let mut all = vec![Release {
+        tender: Some(Tender::Full(Box::new(tender(publisher, o, tendered)))),
+        ..release("tender", &["tender"], tendered, vec![buyer_party.clone()])
+    }];
     let Some(outcome) = &o.outcome else {
         return all;
     };
     let supplier = supplier_party(o, outcome);
-    let parties = json!([buyer_party, supplier]);
-    let supplier_ref = party_ref(&supplier_id(o), &supplier_name(outcome));
+    let parties = vec![buyer_party, supplier];
+    let supplier_ref = PartyRef {
+        id: supplier_id(o),
+        name: supplier_name(outcome),
+    };
     let award_id = format!("{ocid}-award");
     let contract_id = format!("{ocid}-contract");
     let awarded = &outcome.awarded;
-    let mut period = json!({ "startDate": date(o.start_date) });
-    if let Some(end) = o.completion_date {
-        period["endDate"] = json!(date(end));
-    }
-    all.push(release(
-        "award",
-        &["award", "contract"],
-        awarded.date,
-        parties.clone(),
-        json!({
-            "tender": { "id": o.slug, "status": "complete" },
-            "awards": [{
-                "id": award_id,
-                "title": format!("Awarded to {}", awarded_to(outcome)),
-                "status": "active",
-                "date": date(awarded.date),
-                "value": value(awarded.amount),
-                "suppliers": [supplier_ref],
-                "contractPeriod": period,
-            }],
-            "contracts": [{
-                "id": contract_id,
-                "awardID": award_id,
-                "title": o.title,
-                "status": "active",
-                "value": value(awarded.amount),
-                "period": period,
-                "dateSigned": date(awarded.date),
-            }],
+    let period = Period {
+        end_date: o.completion_date.map(date),
+        start_date: date(o.start_date),
+    };
+    let contract =
+        |implementation: Option<Implementation<'o>>, status: Option<&'static str>| Contract {
+            award_id: award_id.clone(),
+            date_signed: None,
+            id: contract_id.clone(),
+            implementation,
+            period: None,
+            status,
+            title: None,
+            value: None,
+        };
+    all.push(Release {
+        awards: Some(vec![Award {
+            contract_period: period.clone(),
+            date: date(awarded.date),
+            id: award_id.clone(),
+            status: "active",
+            suppliers: vec![supplier_ref.clone()],
+            title: format!("Awarded to {}", awarded_to(outcome)),
+            value: value(awarded.amount),
+        }]),
+        contracts: Some(vec![Contract {
+            date_signed: Some(date(awarded.date)),
+            period: Some(period),
+            title: Some(&o.title),
+            value: Some(value(awarded.amount)),
+            ..contract(None, Some("active"))
+        }]),
+        tender: Some(Tender::Short {
+            id: &o.slug,
+            status: "complete",
         }),
-    ));
+        ..release(
+            "award",
+            &["award", "contract"],
+            awarded.date,
+            parties.clone(),
+        )
+    });
     if let Some(accepted) = &outcome.accepted {
-        let documents: Vec<Value> = accepted
+        let documents = accepted
             .links
             .iter()
             .enumerate()
-            .map(|(i, link)| {
-                json!({
-                    "id": format!("delivered-{}", i + 1),
-                    "title": "Delivered code",
-                    "url": link,
-                    "format": "text/html",
-                    "language": "en",
-                })
+            .map(|(i, link)| Document {
+                document_type: None,
+                format: "text/html",
+                id: format!("delivered-{}", i + 1),
+                language: "en",
+                title: "Delivered code",
+                url: link.clone(),
             })
             .collect();
-        all.push(release(
-            "accepted",
-            &["implementation"],
-            accepted.date,
-            parties.clone(),
-            json!({
-                "contracts": [{
-                    "id": contract_id,
-                    "awardID": award_id,
-                    "implementation": {
-                        "milestones": [{
-                            "id": "acceptance",
-                            "title": "The work is accepted: every acceptance criterion is met",
-                            "type": "delivery",
-                            "status": "met",
-                            "dateMet": date(accepted.date),
-                        }],
-                        "documents": documents,
-                    },
-                }],
-            }),
-        ));
+        let implementation = Implementation {
+            documents: Some(documents),
+            milestones: Some(vec![Milestone {
+                date_met: date(accepted.date),
+                id: "acceptance",
+                status: "met",
+                title: "The work is accepted: every acceptance criterion is met",
+                kind: "delivery",
+            }]),
+            transactions: None,
+        };
+        all.push(Release {
+            contracts: Some(vec![contract(Some(implementation), None)]),
+            ..release(
+                "accepted",
+                &["implementation"],
+                accepted.date,
+                parties.clone(),
+            )
+        });
     }
     if let Some(paid) = &outcome.paid {
-        all.push(release(
-            "paid",
-            &["implementation"],
-            paid.date,
-            parties,
-            json!({
-                "contracts": [{
-                    "id": contract_id,
-                    "awardID": award_id,
-                    "status": "terminated",
-                    "implementation": {
-                        "transactions": [{
-                            "id": format!("{ocid}-payment"),
-                            "date": date(paid.date),
-                            "value": value(paid.amount),
-                            "payer": buyer,
-                            "payee": supplier_ref,
-                        }],
-                    },
-                }],
-            }),
-        ));
+        let implementation = Implementation {
+            documents: None,
+            milestones: None,
+            transactions: Some(vec![Transaction {
+                date: date(paid.date),
+                id: format!("{ocid}-payment"),
+                payee: supplier_ref,
+                payer: buyer.clone(),
+                value: value(paid.amount),
+            }]),
+        };
+        all.push(Release {
+            contracts: Some(vec![contract(Some(implementation), Some("terminated"))]),
+            ..release("paid", &["implementation"], paid.date, parties)
+        });
     }
     all
 }
 
 /// The tender as it stands: its status follows the opportunity's lifecycle and award.
-fn tender(publisher: &Publisher, o: &Opportunity, tendered: Timestamp) -> Value {
+fn tender<'o>(publisher: &Publisher, o: &'o Opportunity, tendered: Timestamp) -> FullTender<'o> {
     let status = match (o.lifecycle, &o.outcome) {
         (Lifecycle::Cancelled, _) => "cancelled",
         (_, Some(_)) => "complete",
         _ => "active",
     };
-    let page = urls::absolute(publisher.base_url, &urls::opportunity(&o.slug));
-    let mut contract_period = json!({ "startDate": date(o.start_date) });
-    if let Some(end) = o.completion_date {
-        contract_period["endDate"] = json!(date(end));
-    }
-    json!({
-        "id": o.slug,
-        "title": o.title,
-        "description": o.teaser,
-        "status": status,
-        "procuringEntity": party_ref(&buyer_id(o), &o.organization),
-        "value": value(o.reward),
-        "procurementMethod": "open",
-        "procurementMethodDetails": "Code With Us: a fixed-price opportunity open to anyone; proposals are scored against published criteria",
-        "mainProcurementCategory": "services",
-        "awardCriteria": "qualityOnly",
-        "awardCriteriaDetails": "The price is fixed; the work goes to the highest-scoring proposal",
-        "submissionMethod": ["electronicSubmission"],
-        "tenderPeriod": { "startDate": date(tendered), "endDate": date(o.proposal_deadline) },
-        "awardPeriod": { "startDate": date(o.proposal_deadline), "endDate": date(o.assignment_date) },
-        "contractPeriod": contract_period,
-        "hasEnquiries": o.questions.is_some(),
-        "documents": [{
-            "id": "notice",
-            "documentType": "tenderNotice",
-            "title": o.title,
-            "url": page,
-            "format": "text/html",
-            "language": "en",
+    FullTender {
+        award_criteria: "qualityOnly",
+        award_criteria_details: "The price is fixed; the work goes to the highest-scoring proposal",
+        award_period: Period {
+            end_date: Some(date(o.assignment_date)),
+            start_date: date(o.proposal_deadline),
+        },
+        contract_period: Period {
+            end_date: o.completion_date.map(date),
+            start_date: date(o.start_date),
+        },
+        description: &o.teaser,
+        documents: [Document {
+            document_type: Some("tenderNotice"),
+            format: "text/html",
+            id: "notice".into(),
+            language: "en",
+            title: &o.title,
+            url: urls::absolute(publisher.base_url, &urls::opportunity(&o.slug)),
         }],
-    })
+        has_enquiries: o.questions.is_some(),
+        id: &o.slug,
+        main_procurement_category: "services",
+        procurement_method: "open",
+        procurement_method_details: "Code With Us: a fixed-price opportunity open to anyone; proposals are scored against published criteria",
+        procuring_entity: PartyRef {
+            id: buyer_id(o),
+            name: &o.organization,
+        },
+        status,
+        submission_method: &["electronicSubmission"],
+        tender_period: Period {
+            end_date: Some(date(o.proposal_deadline)),
+            start_date: date(tendered),
+        },
+        title: &o.title,
+        value: value(o.reward),
+    }
 }
 
-fn value(amount: Reward) -> Value {
-    json!({ "amount": amount.dollars(), "currency": "CAD" })
+fn value(amount: Reward) -> Amount {
+    Amount {
+        amount: amount.dollars(),
+        currency: "CAD",
+    }
 }
 
 /// RFC 3339 in UTC, to the second: the same instant always prints the same.
 fn date(instant: Timestamp) -> String {
     instant.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-fn party_ref(id: &str, name: &str) -> Value {
-    json!({ "id": id, "name": name })
 }
 
 fn buyer_id(o: &Opportunity) -> String {
@@ -289,23 +309,238 @@ fn supplier_id(o: &Opportunity) -> String {
 }
 
 /// The supplier is the organization when the proponent proposed as one, else the person.
-fn supplier_name(outcome: &Outcome) -> String {
+fn supplier_name(outcome: &Outcome) -> &str {
     outcome
         .awarded
         .organization
-        .clone()
-        .unwrap_or_else(|| outcome.awarded.proponent.clone())
+        .as_deref()
+        .unwrap_or(&outcome.awarded.proponent)
 }
 
-fn supplier_party(o: &Opportunity, outcome: &Outcome) -> Value {
-    let mut party = json!({
-        "id": supplier_id(o),
-        "name": supplier_name(outcome),
-        "roles": ["supplier"],
-    });
-    if outcome.awarded.organization.is_some() {
+fn supplier_party<'o>(o: &Opportunity, outcome: &'o Outcome) -> Party<'o> {
+    Party {
         // The person who proposed for the organization: a public name, never an address.
-        party["contactPoint"] = json!({ "name": outcome.awarded.proponent });
+        contact_point: outcome.awarded.organization.as_ref().map(|_| ContactPoint {
+            name: &outcome.awarded.proponent,
+        }),
+        id: supplier_id(o),
+        name: supplier_name(outcome),
+        roles: &["supplier"],
     }
-    party
+}
+
+// The release as written. serde_json's `Value` would sort every object's keys: these types
+// declare their fields in that same (byte) order, so the files keep their bytes, without
+// building a tree of maps per release (a test checks the order).
+
+/// One release: a fact about the process, dated.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Release<'o> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    awards: Option<Vec<Award<'o>>>,
+    buyer: PartyRef<'o>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contracts: Option<Vec<Contract<'o>>>,
+    date: String,
+    id: String,
+    initiation_type: &'static str,
+    language: &'static str,
+    ocid: String,
+    parties: Vec<Party<'o>>,
+    tag: &'static [&'static str],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tender: Option<Tender<'o>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct PartyRef<'o> {
+    id: String,
+    name: &'o str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Party<'o> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contact_point: Option<ContactPoint<'o>>,
+    id: String,
+    name: &'o str,
+    roles: &'static [&'static str],
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct ContactPoint<'o> {
+    name: &'o str,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum Tender<'o> {
+    Full(Box<FullTender<'o>>),
+    Short { id: &'o str, status: &'static str },
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FullTender<'o> {
+    award_criteria: &'static str,
+    award_criteria_details: &'static str,
+    award_period: Period,
+    contract_period: Period,
+    description: &'o str,
+    documents: [Document<'o>; 1],
+    has_enquiries: bool,
+    id: &'o str,
+    main_procurement_category: &'static str,
+    procurement_method: &'static str,
+    procurement_method_details: &'static str,
+    procuring_entity: PartyRef<'o>,
+    status: &'static str,
+    submission_method: &'static [&'static str],
+    tender_period: Period,
+    title: &'o str,
+    value: Amount,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Period {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_date: Option<String>,
+    start_date: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Document<'o> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    document_type: Option<&'static str>,
+    format: &'static str,
+    id: String,
+    language: &'static str,
+    title: &'o str,
+    url: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Award<'o> {
+    contract_period: Period,
+    date: String,
+    id: String,
+    status: &'static str,
+    suppliers: Vec<PartyRef<'o>>,
+    title: String,
+    value: Amount,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Contract<'o> {
+    #[serde(rename = "awardID")]
+    award_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_signed: Option<String>,
+    id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    implementation: Option<Implementation<'o>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    period: Option<Period>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'o str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<Amount>,
+}
+
+#[derive(Debug, Serialize)]
+struct Implementation<'o> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    documents: Option<Vec<Document<'o>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    milestones: Option<Vec<Milestone>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    transactions: Option<Vec<Transaction<'o>>>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Milestone {
+    date_met: String,
+    id: &'static str,
+    status: &'static str,
+    title: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+struct Transaction<'o> {
+    date: String,
+    id: String,
+    payee: PartyRef<'o>,
+    payer: PartyRef<'o>,
+    value: Amount,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+struct Amount {
+    amount: u32,
+    currency: &'static str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cwu_domain::outcome::{Accepted, Awarded, Paid};
+    use std::path::Path;
+
+    #[test]
+    fn every_object_of_every_release_has_its_keys_in_sorted_order() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let content = crate::content::load(&root).expect("example content");
+        let mut opportunity = content.opportunities[0].opportunity.clone();
+        let moment = |text: &str| text.parse::<Timestamp>().unwrap();
+        let amount = Reward::new(35_000).unwrap();
+        opportunity.completion_date = Some(moment("2027-06-01T23:00:00Z"));
+        opportunity.outcome = Some(Outcome {
+            awarded: Awarded {
+                proponent: "Ada Lovelace".into(),
+                organization: Some("Engines & Co".into()),
+                date: moment("2026-11-13T18:00:00Z"),
+                amount,
+            },
+            accepted: Some(Accepted {
+                date: moment("2026-12-15T19:00:00Z"),
+                links: vec![
+                    "https://github.com/a/b/pull/1".into(),
+                    "https://x.ca/".into(),
+                ],
+            }),
+            paid: Some(Paid {
+                date: moment("2026-12-18T17:30:00Z"),
+                amount,
+            }),
+        });
+        let publisher = Publisher {
+            name: "Code With Us",
+            base_url: "https://cwu.example",
+            ocid_prefix: "ocds-a1b2c3",
+        };
+        let all = releases(&publisher, &opportunity, moment("2026-11-01T00:00:00Z"));
+        assert_eq!(all.len(), 4, "tender, award, acceptance, payment");
+        for release in &all {
+            let written = serde_json::to_string(release).unwrap();
+            // A `Value` keeps its objects' keys sorted.
+            let value: serde_json::Value = serde_json::from_str(&written).unwrap();
+            assert_eq!(written, value.to_string());
+        }
+        let award = serde_json::to_string(&all[1]).unwrap();
+        assert!(
+            award.contains(r#""contactPoint":{"name":"Ada Lovelace"}"#),
+            "{award}"
+        );
+    }
 }
