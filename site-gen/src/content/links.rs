@@ -67,51 +67,70 @@ fn parse_links(markdown: &str, first_line: usize) -> Vec<LinkRef> {
 /// tracked (and any fence not in the first column gives up), HTML blocks give up. So parsing
 /// each part between such lines that has a `](` finds exactly the links parsing the whole would.
 fn link_blocks(markdown: &str) -> Option<Vec<(usize, &str)>> {
-    if markdown.contains("]:") || markdown.contains('\r') {
+    let bytes = markdown.as_bytes();
+    let blank = |text: &[u8]| text.iter().all(|b| matches!(b, b' ' | b'\t'));
+    // Only blanks between the line's start and `at`.
+    let starts_line = |at: usize| {
+        blank(
+            &bytes[bytes[..at]
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |n| n + 1)..at],
+        )
+    };
+    let fence_inside = |fence| {
+        markdown
+            .match_indices(fence)
+            .any(|(at, _)| at > 0 && bytes[at - 1] != b'\n')
+    };
+    if markdown.contains("]:")
+        || markdown.contains('\r')
+        || fence_inside("```")
+        || fence_inside("~~~")
+        || markdown.match_indices('<').any(|(at, _)| starts_line(at))
+    {
         return None;
     }
-    let mut blocks = Vec::new();
-    let (mut start, mut start_line) = (0, 0);
+    // Where blocks start (byte offset, line), and the open fence's character and length.
+    let mut starts = vec![(0, 0)];
     let mut previous_blank = false;
-    // The open fence's character and length.
     let mut fence: Option<(u8, usize)> = None;
     let mut offset = 0;
     for (index, line) in markdown.split_inclusive('\n').enumerate() {
-        let text = line.trim_end_matches('\n');
-        let indent = text.len() - text.trim_start_matches([' ', '\t']).len();
-        if text[indent..].starts_with('<') && indent < 4 {
-            return None;
-        }
-        let run = |c: u8| text.bytes().take_while(|b| *b == c).count();
-        match fence {
-            Some((c, length)) => {
-                if run(c) >= length && text[run(c)..].trim_matches([' ', '\t']).is_empty() {
+        let text = line.strip_suffix('\n').unwrap_or(line).as_bytes();
+        let run = |c: u8| text.iter().take_while(|b| **b == c).count();
+        match (fence, text.first()) {
+            (Some((c, length)), _) => {
+                if run(c) >= length && blank(&text[run(c)..]) {
                     fence = None;
                 }
             }
-            None => {
-                if previous_blank && indent == 0 && !text.is_empty() {
-                    blocks.push((start_line, &markdown[start..offset]));
-                    (start, start_line) = (offset, index);
+            (None, Some(&first)) => {
+                if previous_blank && !matches!(first, b' ' | b'\t') {
+                    starts.push((offset, index));
                 }
-                for c in [b'`', b'~'] {
-                    let info = &text[run(c)..];
-                    if run(c) >= 3 && !(c == b'`' && info.contains('`')) {
-                        fence = Some((c, run(c)));
-                    }
+                let n = run(first);
+                if matches!(first, b'`' | b'~')
+                    && n >= 3
+                    && !(first == b'`' && text[n..].contains(&b'`'))
+                {
+                    fence = Some((first, n));
                 }
             }
+            (None, None) => {}
         }
-        // A fence anywhere but at the start of a line (indented, in a list or a quote).
-        let mut fences = text.match_indices("```").chain(text.match_indices("~~~"));
-        if fences.any(|(at, _)| at > 0) {
-            return None;
-        }
-        previous_blank = text.trim_matches([' ', '\t']).is_empty();
+        previous_blank = blank(text);
         offset += line.len();
     }
-    blocks.push((start_line, &markdown[start..]));
-    blocks.retain(|(_, text)| text.contains("]("));
+    let mut blocks: Vec<(usize, &str)> = Vec::new();
+    for (at, _) in markdown.match_indices("](") {
+        let block = starts.partition_point(|(start, _)| *start <= at) - 1;
+        let (start, line) = starts[block];
+        let end = starts.get(block + 1).map_or(markdown.len(), |next| next.0);
+        if blocks.last().is_none_or(|(last, _)| *last != line) {
+            blocks.push((line, &markdown[start..end]));
+        }
+    }
     Some(blocks)
 }
 

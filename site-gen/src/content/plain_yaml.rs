@@ -41,7 +41,7 @@ struct Line<'a> {
 }
 
 fn parse(text: &str) -> Option<Node<'_>> {
-    if !text.chars().all(allowed) {
+    if !printable(text) {
         return None;
     }
     let lines: Vec<Line> = text
@@ -67,8 +67,17 @@ fn parse(text: &str) -> Option<Node<'_>> {
     (reader.at == lines.len()).then_some(root)
 }
 
-/// Characters libyaml reads as printable and nothing else: no tab, carriage return, control
-/// character, byte order mark, or the Unicode line breaks YAML 1.1 counts (NEL, LS, PS).
+/// Whether `text` has only characters libyaml reads as printable: no tab, carriage return,
+/// control character, byte order mark, or the Unicode line breaks YAML 1.1 counts (NEL, LS, PS).
+fn printable(text: &str) -> bool {
+    // Without branches per byte, the usual all-ASCII text is checked several bytes at a time.
+    let control = text.bytes().fold(false, |found, b| {
+        found | ((b < b' ' && b != b'\n') | (b == 0x7F))
+    });
+    !control && (text.is_ascii() || text.chars().all(allowed))
+}
+
+/// See [`printable`].
 fn allowed(c: char) -> bool {
     matches!(c, '\n' | ' '..='~' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
         && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}')
