@@ -318,7 +318,7 @@ mod tests {
             *seed ^= *seed >> 7;
             *seed ^= *seed << 17;
             let pick = (*seed >> 8) as usize;
-            let from = if *seed % 16 == 0 { RARE } else { LINES };
+            let from = if seed.is_multiple_of(16) { RARE } else { LINES };
             text.push_str(from[pick % from.len()]);
             text.push('\n');
         }
