@@ -12,7 +12,6 @@ use cwu_domain::registry::{MAIN_MARKER, SiteInfo, TITLE_MARKER};
 use cwu_domain::{Registry, RegistryEntry, Reward};
 use http::{Request, Response, header};
 use jiff::Timestamp;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The fixed test clock: 2026-11-24T12:00:00-08:00.
@@ -107,7 +106,7 @@ pub fn registry() -> Registry {
         opportunities: opportunities
             .into_iter()
             .map(|e| (e.slug.clone(), e))
-            .collect::<BTreeMap<_, _>>(),
+            .collect(),
     }
 }
 

@@ -9,7 +9,9 @@ use crate::opportunity::{Addendum, Contact, Criterion, Lifecycle, Opportunity};
 use crate::status::{Stage, Status};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+
+mod entries;
+pub use entries::Entries;
 
 /// Marker in [`Registry::page_shell`] replaced by the page title (escaped HTML).
 pub const TITLE_MARKER: &str = "<!--cwu:title-->";
@@ -115,8 +117,9 @@ pub struct Registry {
     pub site: SiteInfo,
     /// A whole HTML page with [`TITLE_MARKER`] and [`MAIN_MARKER`] where content goes.
     pub page_shell: String,
-    /// Published and cancelled opportunities by slug (drafts only with `--drafts`).
-    pub opportunities: BTreeMap<String, RegistryEntry>,
+    /// Published and cancelled opportunities by slug (drafts only with `--drafts`), each parsed
+    /// when first used.
+    pub opportunities: Entries,
 }
 
 impl Registry {
@@ -125,9 +128,9 @@ impl Registry {
         serde_json::from_str(json)
     }
 
-    /// The JSON the functions read.
+    /// The JSON the functions read: compact, since every function reads it at its cold start.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("the registry is plain data")
+        serde_json::to_string(self).expect("the registry is plain data")
     }
 
     /// The opportunity with this slug.
@@ -164,7 +167,7 @@ mod tests {
                 terms_version: "2026-06".into(),
             },
             page_shell: format!("<title>{TITLE_MARKER}</title><main>{MAIN_MARKER}</main>"),
-            opportunities: BTreeMap::from([(entry.slug.clone(), entry)]),
+            opportunities: Entries::from([(entry.slug.clone(), entry)]),
         };
         let back = Registry::from_json(&registry.to_json()).unwrap();
         assert_eq!(back, registry);

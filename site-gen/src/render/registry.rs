@@ -4,7 +4,6 @@ use super::output::write_if_changed;
 use crate::content::config::SiteConfig;
 use cwu_domain::registry::SiteInfo;
 use cwu_domain::{Opportunity, Registry, RegistryEntry};
-use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
 
@@ -26,7 +25,7 @@ pub fn registry<'a>(
         opportunities: opportunities
             .into_iter()
             .map(|o| (o.slug.clone(), RegistryEntry::new(o, base_url)))
-            .collect::<BTreeMap<_, _>>(),
+            .collect(),
     }
 }
 
