@@ -24,7 +24,7 @@ use std::fs;
 use std::hash::{Hash, Hasher};
 use std::io;
 use std::os::unix::fs::MetadataExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use xxhash_rust::xxh3::Xxh3;
 
 /// Where the cache is kept, relative to the site root.
@@ -133,52 +133,41 @@ impl Stat {
     }
 }
 
-/// Entries by file path.
-pub type Entries = HashMap<PathBuf, Entry>;
+/// Entries by file path relative to the output folder (`wiki/faq/index.html`).
+pub type Entries = HashMap<String, Entry>;
 
-/// The file as stored: paths relative to the output folder.
+/// The file as stored.
 #[derive(Serialize, Deserialize)]
-struct Stored {
+struct Stored<Files> {
     format: u32,
     code: Digest,
-    files: HashMap<String, Entry>,
+    files: Files,
 }
 
-/// The entries the previous build left for the files under `dir`, or none when there is no
-/// cache, it does not parse, or another `site-gen` wrote it.
-pub fn load(file: &Path, dir: &Path) -> Entries {
+/// The entries the previous build left, or none when there is no cache, it does not parse, or
+/// another `site-gen` wrote it.
+pub fn load(file: &Path) -> Entries {
     let Some(code) = code() else {
         return Entries::new();
     };
     let Ok(text) = fs::read(file) else {
         return Entries::new();
     };
-    match serde_json::from_slice::<Stored>(&text) {
-        Ok(stored) if stored.format == FORMAT && stored.code == code => stored
-            .files
-            .into_iter()
-            .map(|(relative, entry)| (dir.join(relative), entry))
-            .collect(),
+    match serde_json::from_slice::<Stored<Entries>>(&text) {
+        Ok(stored) if stored.format == FORMAT && stored.code == code => stored.files,
         _ => Entries::new(),
     }
 }
 
-/// Writes `entries` (of files under `dir`) to `file`, replacing it atomically.
-pub fn save(file: &Path, dir: &Path, entries: &Entries) -> io::Result<()> {
+/// Writes `entries` to `file`, replacing it atomically.
+pub fn save(file: &Path, entries: &Entries) -> io::Result<()> {
     let Some(code) = code() else {
         return Ok(());
     };
-    let files = entries
-        .iter()
-        .filter_map(|(path, entry)| {
-            let relative = path.strip_prefix(dir).ok()?.to_str()?;
-            Some((relative.to_owned(), *entry))
-        })
-        .collect();
     let stored = Stored {
         format: FORMAT,
         code,
-        files,
+        files: entries,
     };
     let json = serde_json::to_vec(&stored).map_err(io::Error::other)?;
     write_private(file, &json)
@@ -244,10 +233,10 @@ mod tests {
             bytes: Digest::of(b"one"),
             stat: Stat::of(&page).unwrap(),
         };
-        let entries = Entries::from([(page.clone(), entry)]);
-        save(&file, &out, &entries).unwrap();
-        assert_eq!(load(&file, &out), entries);
+        let entries = Entries::from([("a/index.html".to_owned(), entry)]);
+        save(&file, &entries).unwrap();
+        assert_eq!(load(&file), entries);
         fs::write(&file, "{not json").unwrap();
-        assert!(load(&file, &out).is_empty());
+        assert!(load(&file).is_empty());
     }
 }

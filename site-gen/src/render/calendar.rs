@@ -18,6 +18,7 @@ use super::cache::{Digest, Key};
 use super::feeds::outcome_facts;
 use cwu_domain::{Opportunity, urls, when};
 use jiff::Timestamp;
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// The Vancouver time zone's rules since 2007 (second Sunday of March, first Sunday of November).
@@ -112,7 +113,7 @@ pub fn write_ics<'a>(
         .next()
         .unwrap_or("localhost");
     let stamp = |instant: Timestamp| format!("DTSTAMP:{}", instant.strftime("%Y%m%dT%H%M%SZ"));
-    let mut line = |text: &str| out.write_all(fold(text).as_bytes());
+    let mut line = |text: &str| write_folded(out, text);
     line("BEGIN:VCALENDAR")?;
     line("VERSION:2.0")?;
     line("PRODID:-//Code With Us//site-gen//EN")?;
@@ -196,8 +197,14 @@ pub fn write_ics<'a>(
 }
 
 /// Escapes a TEXT value: backslash, semicolon, comma and newlines.
-pub fn escape_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+pub fn escape_text(text: &str) -> Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| matches!(c, '\\' | ';' | ',') || c.is_control())
+    {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
@@ -209,24 +216,32 @@ pub fn escape_text(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// One content line, folded to at most 75 octets per physical line, ending with CRLF.
 pub fn fold(line: &str) -> String {
-    let mut out = String::with_capacity(line.len() + line.len() / 70 * 3 + 2);
-    let mut width = 0;
-    for c in line.chars() {
-        let len = c.len_utf8();
-        if width + len > 75 {
-            out.push_str("\r\n ");
-            width = 1; // the leading space counts
+    let mut out = Vec::with_capacity(line.len() + line.len() / 70 * 3 + 2);
+    write_folded(&mut out, line).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("folded between characters")
+}
+
+/// Writes `line` folded as [`fold`] does.
+fn write_folded(out: &mut impl Write, line: &str) -> io::Result<()> {
+    let mut rest = line;
+    let mut width = 75;
+    while rest.len() > width {
+        let mut cut = width;
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
         }
-        out.push(c);
-        width += len;
+        out.write_all(rest[..cut].as_bytes())?;
+        out.write_all(b"\r\n ")?;
+        rest = &rest[cut..];
+        width = 74; // the leading space counts
     }
-    out.push_str("\r\n");
-    out
+    out.write_all(rest.as_bytes())?;
+    out.write_all(b"\r\n")
 }
 
 #[cfg(test)]
@@ -248,6 +263,13 @@ mod tests {
         let unfolded = folded.trim_end_matches("\r\n").replace("\r\n ", "");
         assert_eq!(unfolded, long);
         assert_eq!(fold("SHORT"), "SHORT\r\n");
+        // Greedy: each physical line as long as it may be.
+        let lengths: Vec<usize> = fold(&"a".repeat(200))
+            .trim_end_matches("\r\n")
+            .split("\r\n")
+            .map(str::len)
+            .collect();
+        assert_eq!(lengths, [75, 75, 52]);
     }
 
     #[test]

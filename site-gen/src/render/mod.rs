@@ -180,7 +180,7 @@ pub fn build_content(
 
 /// What the previous build left in `root/public/`, from its render cache.
 fn previous_build(root: &Path) -> cache::Entries {
-    cache::load(&root.join(cache::FILE), &root.join("public"))
+    cache::load(&root.join(cache::FILE))
 }
 
 /// [`build_content`] with the previous build's render cache already read.
@@ -330,17 +330,25 @@ impl<'c> Site<'c> {
             })
             .filter(|built| options.drafts || built.status != Status::Draft)
             .collect();
-        // Cards in board order, each opportunity told where its card is.
-        let mut numbered: Vec<(usize, Card)> = opportunities
+        // Cards in board order (sorted by index: a card is large to move), each opportunity
+        // told where its card is.
+        let mut unsorted: Vec<Option<Card>> = opportunities
             .par_iter()
-            .enumerate()
-            .map(|(i, built)| (i, Card::new(&built.page.opportunity, options.now)))
+            .map(|built| Some(Card::new(&built.page.opportunity, options.now)))
             .collect();
-        numbered.sort_by(|(_, a), (_, b)| Card::board_order(a, b));
-        for (position, (i, _)) in numbered.iter().enumerate() {
-            opportunities[*i].card = position;
-        }
-        let cards: Vec<Card> = numbered.into_iter().map(|(_, card)| card).collect();
+        let mut order: Vec<usize> = (0..unsorted.len()).collect();
+        order.sort_by(|&a, &b| {
+            let card = |i: usize| unsorted[i].as_ref().expect("not taken yet");
+            Card::board_order(card(a), card(b))
+        });
+        let cards: Vec<Card> = order
+            .iter()
+            .enumerate()
+            .map(|(position, &i)| {
+                opportunities[i].card = position;
+                unsorted[i].take().expect("each card taken once")
+            })
+            .collect();
         let mut wiki: Vec<&WikiPage> = content.wiki.iter().collect();
         wiki.sort_by(|a, b| {
             (a.path != "index", a.weight, &a.title, &a.path).cmp(&(

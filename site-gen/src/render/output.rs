@@ -46,10 +46,12 @@ impl Output {
     pub fn with_cache(dir: impl Into<PathBuf>, previous: Entries) -> Self {
         let dir = dir.into();
         let fresh = fs::read_dir(&dir).map_or(true, |mut entries| entries.next().is_none());
+        // A rebuild writes about what the previous build did.
+        let written = Entries::with_capacity(previous.len());
         Output {
             dir,
             previous,
-            written: RwLock::new(Entries::new()),
+            written: RwLock::new(written),
             rendered: AtomicUsize::new(0),
             reused: AtomicUsize::new(0),
             fresh,
@@ -66,14 +68,14 @@ impl Output {
 
     /// Saves what this build wrote as the next build's cache in `file`.
     pub fn save_cache(&self, file: &Path) -> io::Result<()> {
-        cache::save(file, &self.dir, &self.read())
+        cache::save(file, &self.read())
     }
 
-    fn record(&self, path: PathBuf, entry: Entry) {
+    fn record(&self, name: String, entry: Entry) {
         self.written
             .write()
             .expect("no panics while holding the lock")
-            .insert(path, entry);
+            .insert(name, entry);
     }
 
     /// Every file written or confirmed so far (saving the cache and removing stale files can
@@ -84,9 +86,10 @@ impl Output {
             .expect("no panics while holding the lock")
     }
 
-    /// The previous build's entry for `path`, if the file is still the one it wrote.
-    fn unchanged(&self, path: &Path) -> Option<Entry> {
-        let entry = self.previous.get(path)?;
+    /// The previous build's entry for the file `name` at `path`, if the file is still the one
+    /// it wrote.
+    fn unchanged(&self, name: &str, path: &Path) -> Option<Entry> {
+        let entry = self.previous.get(name)?;
         (Stat::of(path)? == entry.stat).then_some(*entry)
     }
 
@@ -98,12 +101,7 @@ impl Output {
     /// The file for a site-absolute URL path: `/wiki/` → `wiki/index.html`, `/robots.txt` →
     /// `robots.txt`.
     pub fn path_for(&self, url: &str) -> PathBuf {
-        let relative = url.trim_start_matches('/');
-        if relative.is_empty() || relative.ends_with('/') {
-            self.dir.join(relative).join("index.html")
-        } else {
-            self.dir.join(relative)
-        }
+        self.dir.join(file_name(url))
     }
 
     /// Writes the file for `url` with the bytes `fill` produces.
@@ -112,7 +110,7 @@ impl Output {
         url: &str,
         fill: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
     ) -> Result<PathBuf, E> {
-        self.fill_and_write(self.path_for(url), None, fill)
+        self.fill_and_write(file_name(url), None, fill)
     }
 
     /// Writes the page for `url` unless the previous build wrote it from the same `key` (a
@@ -124,29 +122,32 @@ impl Output {
         key: Digest,
         fill: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
     ) -> Result<PathBuf, E> {
-        let path = self.path_for(url);
-        if let Some(entry) = self.unchanged(&path).filter(|e| e.key == Some(key)) {
+        let name = file_name(url);
+        let path = self.dir.join(&name);
+        if let Some(entry) = self.unchanged(&name, &path).filter(|e| e.key == Some(key)) {
             self.reused.fetch_add(1, Ordering::Relaxed);
-            self.record(path.clone(), entry);
+            self.record(name, entry);
             return Ok(path);
         }
         self.rendered.fetch_add(1, Ordering::Relaxed);
-        self.fill_and_write(path, Some(key), fill)
+        self.fill_and_write(name, Some(key), fill)
     }
 
+    /// Writes the file `name` (relative to the output folder) with the bytes `fill` produces.
     fn fill_and_write<E: From<io::Error>>(
         &self,
-        path: PathBuf,
+        name: String,
         key: Option<Digest>,
         fill: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
     ) -> Result<PathBuf, E> {
+        let path = self.dir.join(&name);
         // One buffer per thread, reused: a fresh 32 KB buffer per file made the allocator
         // consolidate its free lists for every one of tens of thousands of files.
         let mut bytes = BUFFER.with(|b| b.take());
         bytes.clear();
         fill(&mut bytes)?;
         let digest = Digest::of(&bytes);
-        let stat = match self.unchanged(&path).filter(|e| e.bytes == digest) {
+        let stat = match self.unchanged(&name, &path).filter(|e| e.bytes == digest) {
             Some(entry) => Ok(entry.stat),
             None => write_if_changed(&path, &bytes).and_then(|()| {
                 Stat::of(&path).ok_or_else(|| io::Error::other("a file just written is gone"))
@@ -162,7 +163,7 @@ impl Output {
             bytes: digest,
             stat,
         };
-        self.record(path.clone(), entry);
+        self.record(name, entry);
         Ok(path)
     }
 
@@ -211,26 +212,42 @@ impl Output {
             return Ok(0);
         }
         let written = self.read();
-        remove_unlisted(&self.dir, &written).map(|(removed, _)| removed)
+        remove_unlisted(&self.dir, Some(""), &written).map(|(removed, _)| removed)
     }
 }
 
-/// Deletes the files under `dir` that `keep` does not list, and the folders that leaves empty;
-/// returns how many files went and how many entries are left in `dir`.
-fn remove_unlisted(dir: &Path, keep: &Entries) -> io::Result<(usize, usize)> {
+/// The file for a site-absolute URL path, relative to the output folder: `/wiki/` →
+/// `wiki/index.html`, `/robots.txt` → `robots.txt`.
+fn file_name(url: &str) -> String {
+    let relative = url.trim_start_matches('/');
+    if relative.is_empty() || relative.ends_with('/') {
+        format!("{relative}index.html")
+    } else {
+        relative.to_owned()
+    }
+}
+
+/// Deletes the files under `dir` that `keep` does not list (by their names relative to the
+/// output folder, `dir`'s being `prefix`; `None` when it is no UTF-8 and nothing in it can be
+/// listed), and the folders that leaves empty; returns how many files went and how many entries
+/// are left in `dir`.
+fn remove_unlisted(dir: &Path, prefix: Option<&str>, keep: &Entries) -> io::Result<(usize, usize)> {
     let (mut removed, mut left) = (0, 0);
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let path = entry.path();
+        let name = entry.file_name();
+        let name = prefix.zip(name.to_str()).map(|(p, n)| format!("{p}{n}"));
         if entry.file_type()?.is_dir() {
-            let (gone, inside) = remove_unlisted(&path, keep)?;
+            let inner = name.map(|n| n + "/");
+            let (gone, inside) = remove_unlisted(&path, inner.as_deref(), keep)?;
             removed += gone;
             if inside == 0 {
                 fs::remove_dir(&path)?;
             } else {
                 left += 1;
             }
-        } else if keep.contains_key(&path) {
+        } else if name.is_some_and(|n| keep.contains_key(&n)) {
             left += 1;
         } else {
             fs::remove_file(&path)?;
