@@ -235,7 +235,7 @@ fn write_folded(out: &mut impl Write, line: &str) -> io::Result<()> {
         while !rest.is_char_boundary(cut) {
             cut -= 1;
         }
-        out.write_all(rest[..cut].as_bytes())?;
+        out.write_all(&rest.as_bytes()[..cut])?;
         out.write_all(b"\r\n ")?;
         rest = &rest[cut..];
         width = 74; // the leading space counts
