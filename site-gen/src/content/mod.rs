@@ -323,7 +323,8 @@ fn discover_opportunities(root: &Path, problems: &mut Vec<Diagnostic>) -> Vec<Jo
     let mut paths: Vec<_> = entries
         .filter_map(|entry| Some(entry.ok()?.path()))
         .collect();
-    paths.sort();
+    // All in one folder: by name, the order of whole paths without comparing every component.
+    paths.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
     let mut jobs = Vec::new();
     for path in paths {
         let name = path.file_name().unwrap_or_default().to_string_lossy();

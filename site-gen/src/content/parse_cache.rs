@@ -7,7 +7,8 @@
 //! bound to the `site-gen` executable and to `content/site.yaml` (a hash of each): another build
 //! of `site-gen`, a changed `site.yaml`, or a file that does not parse means everything is
 //! parsed again. It lives in `.local/content-cache.json`, outside `public/`; it holds owners'
-//! emails, as the content does, so `.local/` is readable by its owner only.
+//! emails, as the content does, so `.local/` is readable by its owner only. The file is JSON
+//! lines: what binds it, then one line per file, so that the lines parse in parallel.
 
 use super::digest::{Digest, code};
 use super::links::LinkRef;
@@ -17,6 +18,7 @@ use cwu_domain::money::Reward;
 use cwu_domain::opportunity::{Addendum, Contact, Criterion, Lifecycle};
 use cwu_domain::outcome::Outcome;
 use jiff::Timestamp;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fs;
@@ -28,7 +30,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub const FILE: &str = ".local/content-cache.json";
 
 /// The format written; a file with another one is ignored.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// One valid opportunity file as read.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -40,13 +42,13 @@ struct Entry {
     links: Vec<LinkRef>,
 }
 
-/// The file as stored: entries by file path relative to the site root.
+/// The file's first line; each of the others is a file's path relative to the site root and its
+/// [`Entry`].
 #[derive(Serialize, Deserialize)]
-struct Stored {
+struct Header {
     format: u32,
     code: Digest,
     site: Digest,
-    files: HashMap<PathBuf, Entry>,
 }
 
 /// The previous build's entries, and what this build found.
@@ -73,9 +75,15 @@ impl ParseCache {
         let previous = binding
             .and_then(|(code, site)| {
                 let bytes = fs::read(root.join(FILE)).ok()?;
-                let stored: Stored = serde_json::from_slice(&bytes).ok()?;
-                (stored.format == FORMAT && stored.code == code && stored.site == site)
-                    .then_some(stored.files)
+                let mut lines = bytes.split(|&b| b == b'\n').filter(|line| !line.is_empty());
+                let header: Header = serde_json::from_slice(lines.next()?).ok()?;
+                (header.format == FORMAT && header.code == code && header.site == site)
+                    .then_some(())?;
+                let lines: Vec<&[u8]> = lines.collect();
+                lines
+                    .par_iter()
+                    .map(|line| serde_json::from_slice::<(PathBuf, Entry)>(line).ok())
+                    .collect::<Option<HashMap<_, _>>>()
             })
             .unwrap_or_default();
         ParseCache {
@@ -148,20 +156,20 @@ impl ParseCache {
             return None;
         }
         let mut previous = self.previous;
-        let files = current
-            .into_iter()
-            .filter_map(|(file, entry)| {
-                let entry = entry.or_else(|| previous.remove(&file))?;
-                Some((file, entry))
-            })
-            .collect();
-        let stored = Stored {
+        let header = Header {
             format: FORMAT,
             code,
             site,
-            files,
         };
-        Some(serde_json::to_vec(&stored).expect("the cache is plain data"))
+        let mut json = serde_json::to_vec(&header).expect("the cache is plain data");
+        for (file, entry) in current {
+            if let Some(entry) = entry.or_else(|| previous.remove(&file)) {
+                json.push(b'\n');
+                serde_json::to_writer(&mut json, &(file, entry)).expect("the cache is plain data");
+            }
+        }
+        json.push(b'\n');
+        Some(json)
     }
 }
 
