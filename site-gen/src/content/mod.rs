@@ -16,7 +16,7 @@ mod locate;
 mod opportunity;
 pub mod outcomes;
 pub mod parse_cache;
-mod plain_yaml;
+pub mod plain_yaml;
 pub mod schedule;
 pub(crate) mod source;
 mod suggest;
