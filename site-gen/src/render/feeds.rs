@@ -289,22 +289,33 @@ pub fn item_xml(item: &FeedItem) -> String {
 
 /// Escapes text for XML content and attributes; drops characters XML 1.0 forbids.
 pub fn escape_xml(text: &str) -> String {
+    // Byte by byte: every character that changes is ASCII, or U+FFFE / U+FFFF, whose UTF-8
+    // starts with 0xEF (never a continuation byte), so each cut is at a character boundary.
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + 16);
-    let mut clean = 0;
-    for (i, c) in text.char_indices() {
-        let replacement = match c {
-            '&' => "&amp;",
-            '<' => "&lt;",
-            '>' => "&gt;",
-            '"' => "&quot;",
-            '\'' => "&apos;",
-            '\t' | '\n' | '\r' => continue,
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => "",
-            _ => continue,
+    let (mut clean, mut at) = (0, 0);
+    while at < bytes.len() {
+        let (replacement, width) = match bytes[at] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&apos;", 1),
+            b'\t' | b'\n' | b'\r' => {
+                at += 1;
+                continue;
+            }
+            byte if byte < 0x20 => ("", 1),
+            0xEF if bytes.get(at + 1) == Some(&0xBF) && matches!(bytes.get(at + 2), Some(0xBE | 0xBF)) => ("", 3),
+            _ => {
+                at += 1;
+                continue;
+            }
         };
-        out.push_str(&text[clean..i]);
+        out.push_str(&text[clean..at]);
         out.push_str(replacement);
-        clean = i + c.len_utf8();
+        at += width;
+        clean = at;
     }
     out.push_str(&text[clean..]);
     out
@@ -313,6 +324,20 @@ pub fn escape_xml(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xml_escapes_markup_and_drops_what_xml_forbids() {
+        assert_eq!(
+            escape_xml("a&b<c>d\"e'f\tg\nh\ri\u{0}j\u{1f}k\u{7f}l"),
+            "a&amp;b&lt;c&gt;d&quot;e&apos;f\tg\nh\rijk\u{7f}l"
+        );
+        assert_eq!(
+            escape_xml("é\u{FFFE}日\u{FFFF}\u{FFFD}\u{EFBF}\u{1F600}<"),
+            "é日\u{FFFD}\u{EFBF}\u{1F600}&lt;"
+        );
+        assert_eq!(escape_xml(""), "");
+        assert_eq!(escape_xml("plain"), "plain");
+    }
 
     #[test]
     fn rfc822_dates_parse_back() {
