@@ -69,61 +69,68 @@ fn parse_links(markdown: &str, first_line: usize) -> Vec<LinkRef> {
 fn link_blocks(markdown: &str) -> Option<Vec<(usize, &str)>> {
     let bytes = markdown.as_bytes();
     let blank = |text: &[u8]| text.iter().all(|b| matches!(b, b' ' | b'\t'));
-    // Only blanks between the line's start and `at`.
-    let starts_line = |at: usize| {
-        blank(
-            &bytes[bytes[..at]
-                .iter()
-                .rposition(|b| *b == b'\n')
-                .map_or(0, |n| n + 1)..at],
-        )
-    };
-    let fence_inside = |fence| {
-        markdown
-            .match_indices(fence)
-            .any(|(at, _)| at > 0 && bytes[at - 1] != b'\n')
-    };
-    if markdown.contains("]:")
-        || markdown.contains('\r')
-        || fence_inside("```")
-        || fence_inside("~~~")
-        || markdown.match_indices('<').any(|(at, _)| starts_line(at))
-    {
-        return None;
-    }
-    // Where blocks start (byte offset, line), and the open fence's character and length.
+    // Where blocks start (byte offset, line), where links may be, and the open fence's
+    // character and length. One pass, looking closer only at the few bytes that matter.
     let mut starts = vec![(0, 0)];
-    let mut previous_blank = false;
+    let mut links = Vec::new();
     let mut fence: Option<(u8, usize)> = None;
-    let mut offset = 0;
-    for (index, line) in markdown.split_inclusive('\n').enumerate() {
-        let text = line.strip_suffix('\n').unwrap_or(line).as_bytes();
-        let run = |c: u8| text.iter().take_while(|b| **b == c).count();
-        match (fence, text.first()) {
-            (Some((c, length)), _) => {
-                if run(c) >= length && blank(&text[run(c)..]) {
-                    fence = None;
+    let (mut line, mut line_start, mut previous_blank) = (0, 0, false);
+    for at in 0..=bytes.len() {
+        // The end of the text ends its last line.
+        let byte = match bytes.get(at) {
+            Some(&byte) => byte,
+            None if line_start < bytes.len() => b'\n',
+            None => break,
+        };
+        match byte {
+            b'\n' => {
+                let text = &bytes[line_start..at];
+                let run = |c: u8| text.iter().take_while(|b| **b == c).count();
+                match (fence, text.first()) {
+                    (Some((c, length)), _) => {
+                        if run(c) >= length && blank(&text[run(c)..]) {
+                            fence = None;
+                        }
+                    }
+                    (None, Some(&first)) => {
+                        if previous_blank && !matches!(first, b' ' | b'\t') {
+                            starts.push((line_start, line));
+                        }
+                        let n = run(first);
+                        let info = &text[n..];
+                        if matches!(first, b'`' | b'~')
+                            && n >= 3
+                            && !(first == b'`' && info.contains(&b'`'))
+                        {
+                            fence = Some((first, n));
+                        }
+                    }
+                    (None, None) => {}
+                }
+                previous_blank = blank(text);
+                (line, line_start) = (line + 1, at + 1);
+            }
+            b'\r' => return None,
+            // A reference or footnote definition; a link.
+            b']' => match bytes.get(at + 1) {
+                Some(b':') => return None,
+                Some(b'(') => links.push(at),
+                _ => {}
+            },
+            // A fence anywhere but at the start of a line (indented, in a list or a quote).
+            b'`' | b'~' => {
+                let starts_run = at == 0 || bytes[at - 1] != byte;
+                if starts_run && at != line_start && bytes[at..].starts_with(&[byte; 3]) {
+                    return None;
                 }
             }
-            (None, Some(&first)) => {
-                if previous_blank && !matches!(first, b' ' | b'\t') {
-                    starts.push((offset, index));
-                }
-                let n = run(first);
-                if matches!(first, b'`' | b'~')
-                    && n >= 3
-                    && !(first == b'`' && text[n..].contains(&b'`'))
-                {
-                    fence = Some((first, n));
-                }
-            }
-            (None, None) => {}
+            // An HTML block, which blank lines may not end.
+            b'<' if blank(&bytes[line_start..at]) => return None,
+            _ => {}
         }
-        previous_blank = blank(text);
-        offset += line.len();
     }
     let mut blocks: Vec<(usize, &str)> = Vec::new();
-    for (at, _) in markdown.match_indices("](") {
+    for at in links {
         let block = starts.partition_point(|(start, _)| *start <= at) - 1;
         let (start, line) = starts[block];
         let end = starts.get(block + 1).map_or(markdown.len(), |next| next.0);

@@ -306,7 +306,11 @@ pub fn escape_xml(text: &str) -> String {
                 continue;
             }
             byte if byte < 0x20 => ("", 1),
-            0xEF if bytes.get(at + 1) == Some(&0xBF) && matches!(bytes.get(at + 2), Some(0xBE | 0xBF)) => ("", 3),
+            0xEF if bytes.get(at + 1) == Some(&0xBF)
+                && matches!(bytes.get(at + 2), Some(0xBE | 0xBF)) =>
+            {
+                ("", 3)
+            }
             _ => {
                 at += 1;
                 continue;
