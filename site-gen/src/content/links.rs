@@ -67,6 +67,17 @@ fn parse_links(markdown: &str, first_line: usize) -> Vec<LinkRef> {
 /// tracked (and any fence not in the first column gives up), HTML blocks give up. So parsing
 /// each part between such lines that has a `](` finds exactly the links parsing the whole would.
 fn link_blocks(markdown: &str) -> Option<Vec<(usize, &str)>> {
+    /// The bytes worth a closer look: line ends, and what starts links, definitions, fences
+    /// and HTML; the others are skipped at a few instructions each.
+    const MARKS: [bool; 256] = {
+        let (mut marks, chars) = ([false; 256], b"\n\r]`~<");
+        let mut i = 0;
+        while i < chars.len() {
+            marks[chars[i] as usize] = true;
+            i += 1;
+        }
+        marks
+    };
     let bytes = markdown.as_bytes();
     let blank = |text: &[u8]| text.iter().all(|b| matches!(b, b' ' | b'\t'));
     // Where blocks start (byte offset, line), where links may be, and the open fence's
@@ -75,13 +86,15 @@ fn link_blocks(markdown: &str) -> Option<Vec<(usize, &str)>> {
     let mut links = Vec::new();
     let mut fence: Option<(u8, usize)> = None;
     let (mut line, mut line_start, mut previous_blank) = (0, 0, false);
-    for at in 0..=bytes.len() {
+    let mut from = 0;
+    loop {
         // The end of the text ends its last line.
-        let byte = match bytes.get(at) {
-            Some(&byte) => byte,
-            None if line_start < bytes.len() => b'\n',
+        let (at, byte) = match bytes[from..].iter().position(|b| MARKS[usize::from(*b)]) {
+            Some(n) => (from + n, bytes[from + n]),
+            None if line_start < bytes.len() => (bytes.len(), b'\n'),
             None => break,
         };
+        from = at + 1;
         match byte {
             b'\n' => {
                 let text = &bytes[line_start..at];
@@ -127,6 +140,9 @@ fn link_blocks(markdown: &str) -> Option<Vec<(usize, &str)>> {
             // An HTML block, which blank lines may not end.
             b'<' if blank(&bytes[line_start..at]) => return None,
             _ => {}
+        }
+        if from > bytes.len() {
+            break;
         }
     }
     let mut blocks: Vec<(usize, &str)> = Vec::new();
